@@ -1,0 +1,45 @@
+// The crypto envelope shared by the reporting app, the `backup report` command and the
+// node's admin tools. Pure: WebCrypto, tweetnacl and @noble/hashes only, no Node APIs.
+export { EncodingError, fromBase64Url, randomBytes, toBase64Url, toHex, utf8, wipe } from './bytes.ts';
+export { DecryptionError } from './aead.ts';
+export {
+  type BoxPublicKey,
+  type BoxSecretKey,
+  KeyLengthError,
+  SealedBoxError,
+  asBoxPublicKey,
+  asBoxSecretKey,
+  boxPublicKeyFromSecret,
+  generateBoxKeyPair,
+  openSealed,
+  seal,
+} from './sealed-box.ts';
+export { REPORT_ENVELOPE_VERSION, type SealedReport, openReport, sealReport } from './report.ts';
+export {
+  type ByteSource,
+  type CreateEncryptorInit,
+  DEFAULT_CHUNK_BYTES,
+  type EvidenceEncryptor,
+  EvidenceFormatError,
+  type EvidenceMetadata,
+  type OpenedEvidence,
+  createEvidenceEncryptor,
+  openEvidence,
+} from './evidence.ts';
+export {
+  RECEIPT_DIGITS,
+  ReceiptCodeError,
+  type ReceiptKeys,
+  deriveReceiptKeys,
+  generateReceiptCode,
+  normaliseReceiptCode,
+  receiptVerifier,
+} from './receipt.ts';
+export {
+  POW_HEADER,
+  type PowChallenge,
+  ProofOfWorkAbortedError,
+  leadingZeroBits,
+  powPreimage,
+  solveProofOfWork,
+} from './pow.ts';

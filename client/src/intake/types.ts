@@ -1,0 +1,60 @@
+// The intake API's wire types as the reporting side sees them. The node validates the
+// same shapes with zod (node/src/intake/schema.ts); a type test keeps the two in step.
+import type { SealedReport } from '../envelope/index.ts';
+
+export type TriageWindow = 'within-72h' | 'within-120h' | 'later' | 'unknown';
+
+export type IncidentType =
+  | 'rape'
+  | 'sexual-slavery'
+  | 'forced-prostitution'
+  | 'forced-pregnancy'
+  | 'forced-abortion'
+  | 'enforced-sterilisation'
+  | 'forced-marriage'
+  | 'other-sexual-violence'
+  | 'unknown';
+
+/** Consent per use, following the Murad Code: each use is asked for separately. */
+export interface Consent {
+  readonly storage: true;
+  readonly referral: boolean;
+  readonly statistics: boolean;
+  readonly justice: boolean;
+}
+
+/** The only fields a node can read without the case key, shared with the reporter's consent. */
+export interface SharedFields {
+  readonly triage?: TriageWindow;
+  readonly incidentType?: IncidentType;
+  /** An OCHA P-code or a coarse grid-cell id; never coordinates. */
+  readonly area?: string;
+  readonly consent: Consent;
+}
+
+export interface ReportSubmission {
+  readonly v: 1;
+  readonly report: SealedReport;
+  readonly shared: SharedFields;
+  readonly receipt: { readonly verifier: string; readonly replyKey: string };
+}
+
+export interface NodeInfo {
+  readonly name: string;
+  readonly software: { readonly name: string; readonly version: string };
+  readonly publicKeys: { readonly case: { readonly alg: 'x25519'; readonly key: string } };
+  readonly limits: {
+    readonly maxReportBytes: number;
+    readonly maxEvidenceBytes: number;
+    readonly maxEvidenceFiles: number;
+  };
+}
+
+export interface ReportAccepted {
+  readonly accepted: true;
+  readonly evidence: { readonly endpoint: string; readonly maxBytes: number; readonly maxFiles: number };
+}
+
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: readonly string[] };
+}

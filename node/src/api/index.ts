@@ -1,0 +1,2 @@
+export { type NodeInfo, infoRoutes } from './routes.ts';
+export { openApiDocument } from './openapi.ts';

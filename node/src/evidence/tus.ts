@@ -1,0 +1,220 @@
+// Resumable evidence uploads: tus 1.0.0 core protocol with the creation extension
+// (https://tus.io/protocols/resumable-upload). The bytes are ciphertext made on the
+// reporter's device; this side only appends them, fsyncs before every acknowledgement,
+// and never stores upload metadata (file names travel encrypted).
+// See docs/decisions/0005-own-tus-server.md for why this is not @tus/server.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context } from 'koa';
+import { fromBase64Url } from '../../../client/src/envelope/index.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidRequestError,
+  LockedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  type Route,
+  type SourceRateLimiter,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+} from '../http/index.ts';
+import { verifierOf } from '../intake/index.ts';
+import { type CaseRecord, type CaseStore, type EvidenceRecord, syncDirectory } from '../store/index.ts';
+
+export const TUS_VERSION = '1.0.0';
+export const EVIDENCE_DIR = 'evidence';
+const AUTHORIZATION = /^Receipt ([A-Za-z0-9_-]{43})$/;
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+
+export interface EvidenceComponents {
+  readonly store: CaseStore;
+  readonly sourceLimiter: SourceRateLimiter;
+}
+
+export interface EvidenceInit {
+  readonly dataDir: string;
+  readonly endpoint: string;
+  readonly maxEvidenceBytes: number;
+  readonly maxEvidenceFiles: number;
+}
+
+export async function prepareEvidenceDirectory(dataDir: string): Promise<void> {
+  await mkdir(join(dataDir, EVIDENCE_DIR), { recursive: true, mode: 0o700 });
+}
+
+function requireTusVersion(ctx: Context): void {
+  ctx.set('Tus-Resumable', TUS_VERSION);
+  if (ctx.get('tus-resumable') !== TUS_VERSION) {
+    ctx.set('Tus-Version', TUS_VERSION);
+    throw new PreconditionFailedError('tus-version', `send Tus-Resumable: ${TUS_VERSION}`);
+  }
+}
+
+function decimalHeader(ctx: Context, name: string): number | undefined {
+  const value = ctx.get(name);
+  if (value === '') return undefined;
+  if (!DECIMAL.test(value))
+    throw new InvalidRequestError(`bad-${name.toLowerCase()}`, `${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+export function evidenceRoutes(components: EvidenceComponents, init: EvidenceInit): Route[] {
+  const { store, sourceLimiter } = components;
+  const dir = join(init.dataDir, EVIDENCE_DIR);
+  const patching = new Set<string>();
+  const fileOf = (id: string) => join(dir, id);
+
+  function caseOf(ctx: Context): CaseRecord {
+    const match = AUTHORIZATION.exec(ctx.get('authorization'));
+    if (!match)
+      throw new ForbiddenError(
+        'receipt-required',
+        'send Authorization: Receipt <lookup> for the report this evidence belongs to',
+      );
+    const found = store.caseByVerifier(verifierOf(fromBase64Url(match[1]!)));
+    if (!found) throw new NotFoundError('receipt-unknown', 'no report has this receipt code on this node');
+    return found;
+  }
+
+  function uploadOf(ctx: Context, id: string): EvidenceRecord {
+    const owner = caseOf(ctx);
+    const upload = store.evidence(id);
+    // Someone else's upload answers exactly like a missing one.
+    if (!upload || upload.caseId !== owner.id) throw new NotFoundError('upload-unknown', 'no such upload');
+    return upload;
+  }
+
+  async function offsetOf(id: string): Promise<number> {
+    return (await stat(fileOf(id))).size;
+  }
+
+  return [
+    {
+      method: 'OPTIONS',
+      template: init.endpoint,
+      handle(ctx) {
+        ctx.set({
+          'Tus-Resumable': TUS_VERSION,
+          'Tus-Version': TUS_VERSION,
+          'Tus-Extension': 'creation',
+          'Tus-Max-Size': String(init.maxEvidenceBytes),
+        });
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'POST',
+      template: init.endpoint,
+      async handle(ctx) {
+        requireTusVersion(ctx);
+        sourceLimiter.check(ctx);
+        const owner = caseOf(ctx);
+        if (ctx.get('upload-defer-length'))
+          throw new InvalidRequestError('tus-defer-length', 'Upload-Length must be known in advance');
+        if (ctx.get('upload-metadata')) {
+          throw new InvalidRequestError(
+            'metadata-not-accepted',
+            'send no Upload-Metadata: names and types travel inside the encrypted file',
+          );
+        }
+        if ((decimalHeader(ctx, 'Content-Length') ?? 0) > 0)
+          throw new InvalidRequestError('tus-creation-with-upload', 'create the upload first, then PATCH its bytes');
+        const length = decimalHeader(ctx, 'Upload-Length');
+        if (length === undefined) throw new InvalidRequestError('upload-length-missing', 'send Upload-Length');
+        if (length > init.maxEvidenceBytes)
+          throw new PayloadTooLargeError(
+            'upload-too-large',
+            `evidence files may be at most ${init.maxEvidenceBytes} bytes`,
+          );
+        if (store.evidenceCount(owner.id) >= init.maxEvidenceFiles) {
+          throw new UnprocessableError(
+            'too-many-files',
+            `a report may have at most ${init.maxEvidenceFiles} evidence files`,
+          );
+        }
+        const id = randomBytes(16).toString('base64url');
+        const handle = await open(fileOf(id), 'wx', 0o600);
+        await handle.sync();
+        await handle.close();
+        await syncDirectory(dir);
+        store.addEvidence(id, owner.id, length);
+        ctx.status = 201;
+        ctx.set('Location', `${init.endpoint}/${id}`);
+      },
+    },
+    {
+      method: 'HEAD',
+      template: `${init.endpoint}/{id}`,
+      async handle(ctx, { id }) {
+        requireTusVersion(ctx);
+        const upload = uploadOf(ctx, id!);
+        ctx.set({ 'Upload-Offset': String(await offsetOf(upload.id)), 'Upload-Length': String(upload.length) });
+        ctx.status = 200;
+      },
+    },
+    {
+      method: 'PATCH',
+      template: `${init.endpoint}/{id}`,
+      async handle(ctx, { id }) {
+        requireTusVersion(ctx);
+        const upload = uploadOf(ctx, id!);
+        if (ctx.get('content-type') !== 'application/offset+octet-stream') {
+          throw new UnsupportedMediaTypeError(
+            'tus-content-type',
+            'PATCH bodies must be application/offset+octet-stream',
+          );
+        }
+        const claimed = decimalHeader(ctx, 'Upload-Offset');
+        if (claimed === undefined) throw new InvalidRequestError('upload-offset-missing', 'send Upload-Offset');
+        if (patching.has(upload.id))
+          throw new LockedError('upload-busy', 'another request is writing this upload; retry shortly');
+        patching.add(upload.id);
+        try {
+          const offset = await offsetOf(upload.id);
+          if (claimed !== offset) throw new ConflictError('tus-offset-mismatch', `the upload is at offset ${offset}`);
+          const declared = decimalHeader(ctx, 'Content-Length');
+          if (declared !== undefined && offset + declared > upload.length) {
+            throw new PayloadTooLargeError('upload-exceeds-length', 'this PATCH goes past Upload-Length');
+          }
+          const written = await appendBody(ctx, fileOf(upload.id), offset, upload.length);
+          if (written === upload.length && !upload.complete) store.markEvidenceComplete(upload.id);
+          ctx.set('Upload-Offset', String(written));
+          ctx.status = 204;
+        } finally {
+          patching.delete(upload.id);
+        }
+      },
+    },
+  ];
+}
+
+/**
+ * Writes the body at `offset`, never past `length`, in constant memory. Whatever arrived
+ * is fsynced before returning, also when the sender vanished mid-way, so a resumed upload
+ * continues from the bytes that are really on disk.
+ */
+async function appendBody(ctx: Context, path: string, offset: number, length: number): Promise<number> {
+  const handle = await open(path, 'r+');
+  let at = offset;
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      if (at + chunk.length > length) {
+        throw new PayloadTooLargeError('upload-exceeds-length', 'this PATCH goes past Upload-Length');
+      }
+      await handle.write(chunk, 0, chunk.length, at);
+      at += chunk.length;
+    }
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) throw error;
+    throw new InvalidRequestError('body-incomplete', 'the upload was interrupted; send HEAD to find where to resume', {
+      cause: error,
+    });
+  } finally {
+    await handle.sync();
+    await handle.close();
+  }
+  return at;
+}

@@ -1,0 +1,94 @@
+// The composition root: builds every service of a node from its configuration and starts
+// the HTTP server. Nothing else wires services together.
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import packageJson from '../../package.json' with { type: 'json' };
+import { toBase64Url } from '../../client/src/envelope/index.ts';
+import { infoRoutes } from './api/index.ts';
+import type { NodeConfig } from './config/index.ts';
+import { evidenceRoutes, prepareEvidenceDirectory } from './evidence/index.ts';
+import { SourceRateLimiter, TokenBucket, errorHandler, notFound, router, securityHeaders } from './http/index.ts';
+import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from './intake/index.ts';
+import { KeyFileError, readKeyFile } from './keys/index.ts';
+import type { Logger } from './log/index.ts';
+import { CaseStore } from './store/index.ts';
+
+export const SOFTWARE_VERSION: string = packageJson.version;
+/** Idle sockets are closed after this long; large uploads keep theirs busy. */
+const SOCKET_IDLE_MS = 120_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+
+export interface RunningNode {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startNode(config: NodeConfig, log: Logger): Promise<RunningNode> {
+  const keys = await readKeyFile(config.dataDir);
+  if (!keys)
+    throw new KeyFileError('this node has no keys yet: create them first (backup node does so on first start)');
+  await prepareEvidenceDirectory(config.dataDir);
+  const store = new CaseStore(config.dataDir);
+  const sourceLimiter = new SourceRateLimiter(config);
+  const limits = {
+    maxReportBytes: config.maxReportBytes,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+    maxEvidenceFiles: config.maxEvidenceFiles,
+  };
+
+  const routes = [
+    ...infoRoutes(
+      {
+        name: config.name,
+        software: { name: 'backup', version: SOFTWARE_VERSION },
+        publicKeys: { case: { alg: 'x25519', key: toBase64Url(keys.casePublicKey) } },
+        limits,
+        api: '/api/openapi.json',
+      },
+      () => store.ping(),
+    ),
+    ...intakeRoutes(
+      {
+        store,
+        pow: new ProofOfWorkGate(config.powDifficulty),
+        sourceLimiter,
+        reportBucket: new TokenBucket(config.reportsPerSecond, config.reportsPerSecond),
+      },
+      limits,
+    ),
+    ...evidenceRoutes({ store, sourceLimiter }, { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, ...limits }),
+  ];
+
+  const app = new Koa({ proxy: false });
+  app.silent = true;
+  app.use(errorHandler(log));
+  app.use(securityHeaders);
+  app.use(router(routes));
+  app.use(notFound);
+
+  const server: Server = createServer(app.callback());
+  server.requestTimeout = 0;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.timeout = SOCKET_IDLE_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('node listening', { url, dataDir: config.dataDir });
+
+  return {
+    url,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}

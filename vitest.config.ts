@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests sit beside the code; multi-process and end-to-end tests live in test/.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['node/**/*.test.ts', 'client/**/*.test.ts', 'federation/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          // Each file starts real node processes; running them one at a time keeps the
+          // 2-core machine from starving them.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
