@@ -2,6 +2,7 @@
 // the HTTP server. Nothing else wires services together.
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import Koa from 'koa';
 import packageJson from '../../package.json' with { type: 'json' };
 import { toBase64Url } from '../../client/src/envelope/index.ts';
@@ -72,6 +73,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
   server.requestTimeout = 0;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.timeout = SOCKET_IDLE_MS;
+  server.on('clientError', answerMalformedHttp);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -91,4 +93,22 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       store.close();
     },
   };
+}
+
+/** Requests Node's HTTP parser refuses still get a JSON error with a code, never a trace. */
+function answerMalformedHttp(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers-too-large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request-timeout']
+        : [400, 'Bad Request', 'malformed-http'];
+  const body = JSON.stringify({ error: { code, message: 'the request is not valid HTTP/1.1' } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -14,7 +14,7 @@ export {
   openSealed,
   seal,
 } from './sealed-box.ts';
-export { REPORT_ENVELOPE_VERSION, type SealedReport, openReport, sealReport } from './report.ts';
+export { REPORT_ENVELOPE_VERSION, REPORT_PADDING_BYTES, type SealedReport, openReport, sealReport } from './report.ts';
 export {
   type ByteSource,
   type CreateEncryptorInit,

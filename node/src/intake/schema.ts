@@ -1,6 +1,7 @@
 // The intake API's wire formats, validated at the edge. Everything here arrives from
 // anonymous reporters: lengths are checked before any byte is trusted.
 import { z } from 'zod';
+import { REPORT_PADDING_BYTES } from '../../../client/src/envelope/index.ts';
 
 const base64url = (bytes: number) =>
   z
@@ -51,8 +52,10 @@ export const SealedReportSchema = z
     iv: base64url(12),
     ct: z
       .string()
-      .min(24)
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url')
+      .refine((ct) => Math.floor((ct.length * 3) / 4) % REPORT_PADDING_BYTES === 16, {
+        message: `must be a plaintext padded to a multiple of ${REPORT_PADDING_BYTES} bytes, plus the 16-byte tag`,
+      }),
   })
   .strict();
 
