@@ -129,19 +129,26 @@ export async function createEvidenceEncryptor(
   return new Encryptor(source, key, header, layoutOf(header.length, chunkSize, source.size));
 }
 
+/**
+ * Encrypts the chunks a slice needs in one read and in parallel, and reads ahead by as
+ * much again while the caller uploads, so encryption and upload overlap. Memory holds at
+ * most two slices' worth of ciphertext.
+ */
 class Encryptor implements EvidenceEncryptor {
   readonly size: number;
   private readonly source: ByteSource;
   private readonly key: ContentKey;
   private readonly header: Uint8Array;
   private readonly layout: Layout;
-  private cached: { index: number; bytes: Uint8Array } | undefined;
+  private readonly stride: number;
+  private readonly cache = new Map<number, Promise<Uint8Array>>();
 
   constructor(source: ByteSource, key: ContentKey, header: Uint8Array, layout: Layout) {
     this.source = source;
     this.key = key;
     this.header = header;
     this.layout = layout;
+    this.stride = layout.chunkSize + GCM_TAG_BYTES;
     this.size = ciphertextSize(layout);
   }
 
@@ -150,24 +157,46 @@ class Encryptor implements EvidenceEncryptor {
     if (!(start >= 0 && start <= end)) throw new RangeError('bad slice');
     const parts: Uint8Array[] = [];
     if (start < this.header.length) parts.push(this.header.subarray(start, Math.min(end, this.header.length)));
-    const stride = this.layout.chunkSize + GCM_TAG_BYTES;
-    let at = Math.max(start, this.header.length);
-    while (at < end) {
-      const index = Math.floor((at - this.header.length) / stride);
-      const chunkStart = this.header.length + index * stride;
-      const chunk = await this.encryptedChunk(index);
-      parts.push(chunk.subarray(at - chunkStart, Math.min(chunk.length, end - chunkStart)));
-      at = chunkStart + chunk.length;
+    const from = Math.max(start, this.header.length);
+    if (from < end) {
+      const first = this.chunkAt(from);
+      const last = this.chunkAt(end - 1);
+      for (const index of this.cache.keys()) if (index < first) this.cache.delete(index);
+      this.schedule(first, last);
+      this.schedule(last + 1, last + 1 + (last - first));
+      for (let index = first; index <= last; index++) {
+        const chunk = await this.cache.get(index)!;
+        const chunkStart = this.header.length + index * this.stride;
+        parts.push(chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, end - chunkStart)));
+      }
     }
     return parts.length === 1 ? parts[0]! : concatBytes(...parts);
   }
 
-  private async encryptedChunk(index: number): Promise<Uint8Array> {
-    if (this.cached?.index === index) return this.cached.bytes;
-    const plain = await this.source.read(index * this.layout.chunkSize, chunkPlainLength(this.layout, index));
-    const bytes = await gcmEncrypt(this.key, chunkNonce(index, index === this.layout.chunkCount - 1), plain);
-    this.cached = { index, bytes };
-    return bytes;
+  private chunkAt(offset: number): number {
+    return Math.floor((offset - this.header.length) / this.stride);
+  }
+
+  /** Starts encrypting chunks first…last that are not cached yet, one read per run. */
+  private schedule(first: number, last: number): void {
+    last = Math.min(last, this.layout.chunkCount - 1);
+    for (let runStart = first; runStart <= last; runStart++) {
+      if (this.cache.has(runStart)) continue;
+      let runEnd = runStart;
+      while (runEnd < last && !this.cache.has(runEnd + 1)) runEnd++;
+      const offset = runStart * this.layout.chunkSize;
+      const plain = this.source.read(offset, runEnd * this.layout.chunkSize + chunkPlainLength(this.layout, runEnd) - offset);
+      for (let index = runStart; index <= runEnd; index++) {
+        const at = (index - runStart) * this.layout.chunkSize;
+        const nonce = chunkNonce(index, index === this.layout.chunkCount - 1);
+        const chunk = plain.then((p) => gcmEncrypt(this.key, nonce, p.subarray(at, at + chunkPlainLength(this.layout, index))));
+        // A read-ahead nobody awaits must not surface as an unhandled rejection; the
+        // slice that needs the chunk still sees the error.
+        chunk.catch(() => {});
+        this.cache.set(index, chunk);
+      }
+      runStart = runEnd;
+    }
   }
 }
 

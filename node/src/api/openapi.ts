@@ -32,6 +32,7 @@ export function openApiDocument(version: string): object {
     },
     servers: [{ url: '/' }],
     paths: {
+      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/api/v1/health': {
         get: { summary: 'Liveness for operators', responses: { '200': json(z.object({ status: z.literal('ok') })) } },
       },

@@ -23,7 +23,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// Strict integers: Number(' ') would be 0, so a stray space must not turn a limit off.
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (/^\s*[0-9]+\s*$/.test(v) ? Number(v) : v) : v),
+    z.number({ error: 'must be a whole number' }).int().min(min).max(max),
+  );
 
 const Schema = z.object({
   dataDir: z.string().min(1),
@@ -82,8 +87,8 @@ export function parseConfig(
 ): NodeConfig {
   const raw: Record<string, unknown> = { ...DEFAULTS };
   for (const [flag, [key, variable]] of Object.entries(CONFIG_FLAGS)) {
-    const value = flags[flag] ?? env[variable];
-    if (value !== undefined && value !== '') raw[key] = value;
+    const value = [flags[flag], env[variable]].find((v) => v !== undefined && v.trim() !== '');
+    if (value !== undefined) raw[key] = value;
   }
   const parsed = Schema.safeParse(raw);
   if (!parsed.success) {

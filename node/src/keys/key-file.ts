@@ -100,7 +100,13 @@ export async function readKeyFile(
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new KeyFileError(`cannot read ${KEY_FILE_NAME}`, { cause });
   }
-  const parsed = KeyFileSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new KeyFileError(`${KEY_FILE_NAME} is damaged: it is not JSON`, { cause });
+  }
+  const parsed = KeyFileSchema.safeParse(json);
   if (!parsed.success) throw new KeyFileError(`${KEY_FILE_NAME} is damaged or of an unknown version`);
   return { ...parsed.data, casePublicKey: asBoxPublicKey(fromBase64Url(parsed.data.case.publicKey)) };
 }

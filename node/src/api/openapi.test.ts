@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evidenceRoutes } from '../evidence/index.ts';
+import { type Route, SourceRateLimiter, TokenBucket } from '../http/index.ts';
+import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from '../intake/index.ts';
+import { CaseStore } from '../store/index.ts';
+import { openApiDocument } from './openapi.ts';
+import { infoRoutes } from './routes.ts';
+
+interface Operation {
+  readonly requestBody?: { content: Record<string, { schema: JsonSchema }> };
+}
+interface JsonSchema {
+  readonly type?: string;
+  readonly required?: readonly string[];
+  readonly properties?: Record<string, JsonSchema>;
+  readonly additionalProperties?: unknown;
+}
+interface Document {
+  readonly openapi: string;
+  readonly info: { readonly version: string };
+  readonly paths: Record<string, Record<string, Operation>>;
+}
+
+// The routes are built at collection time, with real components, so each one gets its own
+// test below and a route added later is checked without touching this file.
+const dataDir = mkdtempSync(join(tmpdir(), 'backup-openapi-'));
+const store = new CaseStore(dataDir);
+const limits = { maxReportBytes: 65536, maxEvidenceBytes: 1024 * 1024, maxEvidenceFiles: 5 };
+const sourceLimiter = new SourceRateLimiter({ sourceBurst: 10, sourcePerMinute: 10 });
+const routes: Route[] = [
+  ...infoRoutes(
+    {
+      name: 'test node',
+      software: { name: 'backup', version: '9.9.9' },
+      publicKeys: { case: { alg: 'x25519', key: 'A'.repeat(43) } },
+      limits,
+      api: '/api/openapi.json',
+    },
+    () => store.ping(),
+  ),
+  ...intakeRoutes({ store, pow: new ProofOfWorkGate(8), sourceLimiter, reportBucket: new TokenBucket(10, 10) }, limits),
+  ...evidenceRoutes({ store, sourceLimiter }, { dataDir, endpoint: EVIDENCE_ENDPOINT, ...limits }),
+];
+
+describe('openApiDocument', () => {
+  const document = openApiDocument('1.2.3') as Document;
+
+  afterAll(() => {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is OpenAPI 3.1 and carries the software version', () => {
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(document.info.version).toBe('1.2.3');
+  });
+
+  it('is plain JSON', () => {
+    expect(JSON.parse(JSON.stringify(document))).toEqual(document);
+  });
+
+  describe('for every route the node serves', () => {
+    it('has routes to check', () => {
+      expect(routes.length).toBeGreaterThanOrEqual(9);
+    });
+
+    for (const route of routes) {
+      it(`documents ${route.method} ${route.template}`, () => {
+        expect(document.paths[route.template], `no path ${route.template}`).toBeDefined();
+        expect(Object.keys(document.paths[route.template]!)).toContain(route.method.toLowerCase());
+      });
+    }
+  });
+
+  describe('for every operation it documents', () => {
+    const served = new Set(routes.map((r) => `${r.method.toLowerCase()} ${r.template}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
+
+    it.each(documented)('has a route serving %s', (operation) => {
+      expect(served.has(operation)).toBe(true);
+    });
+  });
+
+  describe('the request body of POST /api/v1/reports', () => {
+    const schema = document.paths['/api/v1/reports']?.['post']?.requestBody?.content['application/json']?.schema;
+
+    it('requires v, report, shared and receipt', () => {
+      expect(schema?.type).toBe('object');
+      expect([...(schema?.required ?? [])].sort()).toEqual(['receipt', 'report', 'shared', 'v']);
+    });
+
+    it('admits no other properties', () => {
+      expect(schema?.additionalProperties).toBe(false);
+    });
+
+    it('does not require the triage window, which has a default', () => {
+      expect(schema?.properties?.['shared']?.required).toEqual(['consent']);
+    });
+  });
+});

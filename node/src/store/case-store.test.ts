@@ -1,0 +1,302 @@
+import Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CaseStore, DATABASE_FILE, DuplicateReceiptError, type NewCase, SCHEMA_VERSION, currentHour } from './index.ts';
+
+function newCase(label: string, verifier: Uint8Array = randomBytes(32)): NewCase {
+  return {
+    id: randomBytes(16).toString('base64url'),
+    verifier,
+    replyKey: randomBytes(32),
+    envelope: JSON.stringify({ v: 1, label }),
+    shared: JSON.stringify({ triage: 'unknown', label }),
+  };
+}
+
+async function settle(promises: Promise<void>[]) {
+  return Promise.allSettled(promises);
+}
+
+describe('CaseStore', () => {
+  let dir: string;
+  let store: CaseStore | undefined;
+  const open = () => (store = new CaseStore(dir));
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'backup-store-'));
+  });
+
+  afterEach(async () => {
+    store?.close();
+    store = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('when a case is inserted', () => {
+    it('can be read by its verifier and in the list of all cases once insertCase resolves', async () => {
+      const s = open();
+      const record = newCase('first');
+      await s.insertCase(record);
+      const found = s.caseByVerifier(record.verifier);
+      expect(found).toEqual({
+        id: record.id,
+        status: 'received',
+        receivedHour: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:00Z$/) as unknown,
+        envelope: record.envelope,
+        shared: record.shared,
+      });
+      expect(s.allCases()).toEqual([found]);
+    });
+
+    it('is committed: a second connection sees it as soon as insertCase resolves', async () => {
+      const s = open();
+      const record = newCase('committed');
+      await s.insertCase(record);
+      const other = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        const row = other.prepare('SELECT id FROM cases WHERE verifier = ?').get(record.verifier) as
+          { id: string } | undefined;
+        expect(row?.id).toBe(record.id);
+      } finally {
+        other.close();
+      }
+    });
+
+    it('keeps the received time to the hour', async () => {
+      const s = open();
+      const record = newCase('hour');
+      const before = currentHour();
+      await s.insertCase(record);
+      const after = currentHour();
+      expect([before, after]).toContain(s.caseByVerifier(record.verifier)!.receivedHour);
+    });
+
+    it('answers undefined for a verifier it does not hold', () => {
+      expect(open().caseByVerifier(randomBytes(32))).toBeUndefined();
+    });
+  });
+
+  describe('when many cases are inserted concurrently', () => {
+    it('lands every one of them', async () => {
+      const s = open();
+      const records = Array.from({ length: 200 }, (_, i) => newCase(`case ${i}`));
+      await Promise.all(records.map((r) => s.insertCase(r)));
+      const all = s.allCases();
+      expect(all).toHaveLength(200);
+      expect(new Set(all.map((c) => c.id))).toEqual(new Set(records.map((r) => r.id)));
+      for (const r of records) expect(s.caseByVerifier(r.verifier)?.id).toBe(r.id);
+    });
+  });
+
+  describe('when two reports in one batch share a receipt', () => {
+    it('rejects only the second, with DuplicateReceiptError, and lands the others', async () => {
+      const s = open();
+      const shared = randomBytes(32);
+      const records = [newCase('a'), newCase('first', shared), newCase('b'), newCase('second', shared), newCase('c')];
+      const outcomes = await settle(records.map((r) => s.insertCase(r)));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateReceiptError);
+      expect(s.caseByVerifier(shared)?.envelope).toBe(records[1]!.envelope);
+      expect(s.allCases().map((c) => c.id)).toEqual([records[0], records[1], records[2], records[4]].map((r) => r!.id));
+    });
+  });
+
+  describe('when a report reuses a receipt already committed', () => {
+    it('rejects it with DuplicateReceiptError and keeps the first', async () => {
+      const s = open();
+      const shared = randomBytes(32);
+      const first = newCase('first', shared);
+      await s.insertCase(first);
+      await expect(s.insertCase(newCase('second', shared))).rejects.toBeInstanceOf(DuplicateReceiptError);
+      expect(s.allCases().map((c) => c.id)).toEqual([first.id]);
+    });
+  });
+
+  describe('when a case id collides', () => {
+    it('rejects the later insert with DuplicateReceiptError', async () => {
+      const s = open();
+      const first = newCase('first');
+      await s.insertCase(first);
+      await expect(s.insertCase({ ...newCase('second'), id: first.id })).rejects.toBeInstanceOf(DuplicateReceiptError);
+    });
+  });
+
+  describe('when the store is closed and opened again', () => {
+    it('keeps every case and evidence record', async () => {
+      const s = open();
+      const records = Array.from({ length: 20 }, (_, i) => newCase(`case ${i}`));
+      await Promise.all(records.map((r) => s.insertCase(r)));
+      s.addEvidence('ev-1', records[3]!.id, 1234);
+      s.markEvidenceComplete('ev-1');
+      s.close();
+      store = undefined;
+
+      const reopened = open();
+      expect(reopened.allCases().map((c) => c.id)).toEqual(records.map((r) => r.id));
+      expect(reopened.caseByVerifier(records[7]!.verifier)?.envelope).toBe(records[7]!.envelope);
+      expect(reopened.evidenceOfCase(records[3]!.id)).toEqual([
+        { id: 'ev-1', caseId: records[3]!.id, length: 1234, complete: true },
+      ]);
+    });
+  });
+
+  describe('its database', () => {
+    it('is in WAL mode, as a second connection sees', () => {
+      open();
+      const other = new Database(join(dir, DATABASE_FILE));
+      try {
+        expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+      } finally {
+        other.close();
+      }
+    });
+
+    // synchronous is a property of each connection, not of the file: a second connection
+    // to a WAL database reads better-sqlite3's WAL default (1, NORMAL) whatever the store
+    // set. So this reads the store's own connection, after a reopen, when the file is
+    // already in WAL mode and only the store's own pragma can make it FULL.
+    it('is written with synchronous=FULL by the store, also when reopened', () => {
+      open().close();
+      const reopened = open();
+      const own = (reopened as unknown as { db: Database.Database }).db;
+      expect(own.pragma('synchronous', { simple: true })).toBe(2);
+    });
+
+    it('enforces foreign keys on the store connection', () => {
+      const own = (open() as unknown as { db: Database.Database }).db;
+      expect(own.pragma('foreign_keys', { simple: true })).toBe(1);
+    });
+
+    it('has the current schema version', () => {
+      open();
+      const other = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
+        expect(other.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      } finally {
+        other.close();
+      }
+    });
+
+    it('keeps the schema version when opened again', () => {
+      open().close();
+      store = undefined;
+      open();
+      const other = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(other.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      } finally {
+        other.close();
+      }
+    });
+  });
+
+  describe('when the database was made by newer software', () => {
+    it('refuses to open it', () => {
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+      db.close();
+      expect(() => open()).toThrow(/newer than this software/);
+    });
+  });
+
+  describe('evidence records', () => {
+    it('are added incomplete, counted, listed in order and marked complete', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      const other = newCase('other');
+      await Promise.all([s.insertCase(owner), s.insertCase(other)]);
+
+      expect(s.evidenceCount(owner.id)).toBe(0);
+      expect(s.evidenceOfCase(owner.id)).toEqual([]);
+
+      s.addEvidence('ev-b', owner.id, 10);
+      s.addEvidence('ev-a', owner.id, 20);
+      s.addEvidence('ev-c', other.id, 30);
+
+      expect(s.evidenceCount(owner.id)).toBe(2);
+      expect(s.evidenceCount(other.id)).toBe(1);
+      expect(s.evidenceOfCase(owner.id)).toEqual([
+        { id: 'ev-b', caseId: owner.id, length: 10, complete: false },
+        { id: 'ev-a', caseId: owner.id, length: 20, complete: false },
+      ]);
+
+      s.markEvidenceComplete('ev-a');
+      expect(s.evidence('ev-a')).toEqual({ id: 'ev-a', caseId: owner.id, length: 20, complete: true });
+      expect(s.evidence('ev-b')?.complete).toBe(false);
+      expect(s.evidenceOfCase(other.id)[0]?.complete).toBe(false);
+      expect(s.evidence('ev-missing')).toBeUndefined();
+    });
+
+    it('cannot be added twice under one id', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      await s.insertCase(owner);
+      s.addEvidence('ev-1', owner.id, 10);
+      expect(() => s.addEvidence('ev-1', owner.id, 10)).toThrow();
+      expect(s.evidenceCount(owner.id)).toBe(1);
+    });
+
+    describe('for a case that does not exist', () => {
+      it('are refused by the foreign key', () => {
+        const s = open();
+        expect(() => s.addEvidence('ev-1', 'no-such-case', 10)).toThrow(/FOREIGN KEY/);
+        expect(s.evidence('ev-1')).toBeUndefined();
+      });
+    });
+  });
+
+  describe('ping', () => {
+    it('is true while open', () => {
+      expect(open().ping()).toBe(true);
+    });
+
+    it('is false once closed', () => {
+      const s = open();
+      s.close();
+      store = undefined;
+      expect(s.ping()).toBe(false);
+    });
+  });
+
+  describe('when opened read-only', () => {
+    it('reads what the writer committed and refuses to write', async () => {
+      const s = open();
+      const record = newCase('ro');
+      await s.insertCase(record);
+      const reader = new CaseStore(dir, { readonly: true });
+      try {
+        expect(reader.caseByVerifier(record.verifier)?.id).toBe(record.id);
+        await expect(reader.insertCase(newCase('x'))).rejects.toThrow(/readonly/i);
+      } finally {
+        reader.close();
+      }
+    });
+  });
+
+  it('stores the verifier as given, so a hash of the lookup finds the case', async () => {
+    const s = open();
+    const lookup = randomBytes(32);
+    const verifier = createHash('sha256').update(lookup).digest();
+    const record = newCase('by hash', verifier);
+    await s.insertCase(record);
+    expect(s.caseByVerifier(createHash('sha256').update(lookup).digest())?.id).toBe(record.id);
+  });
+});
+
+describe('currentHour', () => {
+  it('truncates a time to its hour, in UTC', () => {
+    expect(currentHour(new Date('2026-01-02T03:45:59.999Z'))).toBe('2026-01-02T03:00Z');
+  });
+
+  it('keeps a time already on the hour', () => {
+    expect(currentHour(new Date('2026-12-31T23:00:00.000Z'))).toBe('2026-12-31T23:00Z');
+  });
+
+  it('uses UTC whatever the offset the time was written with', () => {
+    expect(currentHour(new Date('2026-01-02T03:30:00+05:30'))).toBe('2026-01-01T22:00Z');
+  });
+});

@@ -1,0 +1,96 @@
+// Evidence benchmark: a 1 GiB file hashed, encrypted chunk by chunk and uploaded with tus
+// to a real node over loopback, the way `backup report` does it. Prints throughput and the
+// node's resident memory growth. Bounded; cleans up after itself.
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEvidenceEncryptor } from '../../client/src/envelope/index.ts';
+import { fetchNodeInfo, submitReport, uploadEvidence } from '../../client/src/intake/index.ts';
+import { openFileSource, sha256File } from '../../node/src/cli/file-source.ts';
+import { BACKUP, mb, rssOf, spawnAndWait } from './harness.ts';
+
+const FILE_BYTES = Number(process.env['BENCH_EVIDENCE_BYTES'] ?? 1024 ** 3);
+const SAMPLE_MS = 50;
+
+async function writePseudoRandomFile(path: string, size: number): Promise<void> {
+  // AES-CTR keystream: incompressible, and much faster to make than crypto.randomBytes.
+  const cipher = createCipheriv('aes-256-ctr', randomBytes(32), randomBytes(16));
+  const zeros = Buffer.alloc(8 * 1024 * 1024);
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < size; written += zeros.length) {
+      await handle.write(cipher.update(zeros.subarray(0, Math.min(zeros.length, size - written))));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'backup-bench-'));
+try {
+  await writeFile(join(dir, 'passphrase'), 'benchmark passphrase only\n');
+  const { child: node, match } = await spawnAndWait(
+    [
+      BACKUP,
+      'node',
+      '--data',
+      join(dir, 'data'),
+      '--port',
+      '0',
+      '--passphrase-file',
+      join(dir, 'passphrase'),
+      '--pow-difficulty',
+      '8',
+      '--log-level',
+      'warn',
+    ],
+    /is running at (http:\/\/\S+) /,
+  );
+  try {
+    const nodeUrl = match[1]!;
+    const path = join(dir, 'video.bin');
+    await writePseudoRandomFile(path, FILE_BYTES);
+    const info = await fetchNodeInfo(nodeUrl);
+    const report = await submitReport({
+      nodeUrl,
+      casePublicKey: info.casePublicKey,
+      document: { v: 1 },
+      shared: { consent: { storage: true, referral: false, statistics: false, justice: true } },
+    });
+
+    const pid = node.process.pid!;
+    const baseline = await rssOf(pid);
+    let peak = baseline;
+    const sampler = setInterval(() => void rssOf(pid).then((rss) => (peak = Math.max(peak, rss))), SAMPLE_MS);
+
+    const started = performance.now();
+    const sha256 = await sha256File(path);
+    const hashed = performance.now();
+    const source = await openFileSource(path);
+    const encryptor = await createEvidenceEncryptor(source, info.casePublicKey, {
+      name: 'video.bin',
+      type: 'video/mp4',
+      sha256,
+    });
+    await uploadEvidence({ nodeUrl, lookup: report.lookup, encryptor });
+    const finished = performance.now();
+    clearInterval(sampler);
+    await source.close();
+
+    const seconds = (finished - started) / 1000;
+    const uploadSeconds = (finished - hashed) / 1000;
+    process.stdout.write(`file: ${mb(FILE_BYTES)}, ciphertext ${mb(encryptor.size)}\n`);
+    process.stdout.write(
+      `hash + encrypt + upload: ${seconds.toFixed(2)} s = ${(FILE_BYTES / 1e6 / seconds).toFixed(0)} MB/s\n`,
+    );
+    process.stdout.write(
+      `  of which encrypt + upload: ${uploadSeconds.toFixed(2)} s = ${(FILE_BYTES / 1e6 / uploadSeconds).toFixed(0)} MB/s\n`,
+    );
+    process.stdout.write(`node RSS: baseline ${mb(baseline)}, peak ${mb(peak)}, growth ${mb(peak - baseline)}\n`);
+  } finally {
+    await node.stop();
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
