@@ -17,7 +17,9 @@ export async function spawnAndWait(
   ready: RegExp,
   timeoutMs = 30_000,
 ): Promise<{ child: Child; match: RegExpExecArray }> {
-  const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the processes under test.
+  const flags = process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
+  const proc = spawn(process.execPath, [...flags, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));

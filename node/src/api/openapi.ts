@@ -34,7 +34,13 @@ export function openApiDocument(version: string): object {
     paths: {
       '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/api/v1/health': {
-        get: { summary: 'Liveness for operators', responses: { '200': json(z.object({ status: z.literal('ok') })) } },
+        get: {
+          summary: 'Liveness for operators',
+          responses: {
+            '200': json(z.object({ status: z.literal('ok') })),
+            '503': json(z.object({ status: z.literal('unavailable') })),
+          },
+        },
       },
       '/api/v1/node': {
         get: {

@@ -4,10 +4,16 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type SealedReport, openEvidence, openReport, wipe } from '../../../client/src/envelope/index.ts';
+import {
+  type BoxSecretKey,
+  type SealedReport,
+  openEvidence,
+  openReport,
+  wipe,
+} from '../../../client/src/envelope/index.ts';
 import { EVIDENCE_DIR } from '../evidence/index.ts';
 import { unlockCaseKey } from '../keys/index.ts';
-import { CaseStore } from '../store/index.ts';
+import { type CaseRecord, CaseStore, type EvidenceRecord } from '../store/index.ts';
 import { openFileSource } from './file-source.ts';
 import { readPassphraseFile } from './node-command.ts';
 import { UsageError } from './usage.ts';
@@ -43,62 +49,90 @@ export async function decryptCommand(options: DecryptOptions, err: NodeJS.Writab
     ? await readPassphraseFile(options['passphrase-file'])
     : await passphraseFromStdin();
   const caseKey = await unlockCaseKey(options.data, passphrase);
-  const store = new CaseStore(options.data);
+  const store = new CaseStore(options.data, { readonly: true });
   let problems = 0;
   try {
     await mkdir(options.out, { recursive: true, mode: 0o700 });
     for (const record of store.allCases()) {
-      const dir = join(options.out, record.id);
-      await mkdir(join(dir, 'evidence'), { recursive: true, mode: 0o700 });
-      const report = await openReport(JSON.parse(record.envelope) as SealedReport, caseKey);
-      const summary = {
-        status: record.status,
-        receivedHour: record.receivedHour,
-        shared: JSON.parse(record.shared) as unknown,
-        report,
-      };
-      await writeFile(join(dir, 'report.json'), `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
-      for (const evidence of store.evidenceOfCase(record.id)) {
-        if (!evidence.complete) {
-          err.write(`case ${record.id}: evidence ${evidence.id} is still uploading; skipped\n`);
-          continue;
-        }
-        const source = await openFileSource(join(options.data, EVIDENCE_DIR, evidence.id));
-        try {
-          const opened = await openEvidence(source, caseKey);
-          const target = join(dir, 'evidence', `${evidence.id}-${safeFileName(opened.metadata.name)}`);
-          const hash = createHash('sha256');
-          const output = await open(target, 'w', 0o600);
-          try {
-            for await (const chunk of opened.chunks()) {
-              hash.update(chunk);
-              await output.write(chunk);
-            }
-          } finally {
-            await output.close();
-          }
-          const digest = hash.digest('hex');
-          await writeFile(
-            `${target}.json`,
-            `${JSON.stringify({ ...opened.metadata, verifiedSha256: digest === opened.metadata.sha256 }, null, 2)}\n`,
-            { mode: 0o600 },
-          );
-          if (digest !== opened.metadata.sha256) {
-            problems++;
-            err.write(`case ${record.id}: evidence ${evidence.id} does not match the SHA-256 its sender recorded\n`);
-          }
-        } catch (error) {
-          problems++;
-          err.write(`case ${record.id}: evidence ${evidence.id} cannot be opened: ${(error as Error).message}\n`);
-        } finally {
-          await source.close();
-        }
+      // Reports come from anonymous senders: one that does not open must not stop the rest.
+      try {
+        await decryptCase(
+          record,
+          store.evidenceOfCase(record.id),
+          { ...options, data: options.data, out: options.out },
+          caseKey,
+          err,
+        );
+      } catch (error) {
+        problems++;
+        err.write(`case ${record.id}: cannot be opened: ${(error as Error).message}\n`);
       }
     }
   } finally {
     store.close();
     wipe(caseKey);
   }
-  err.write(`Decrypted into ${options.out}.\n`);
+  err.write(`Decrypted into ${options.out}${problems ? `, with ${problems} problem(s) listed above` : ''}.\n`);
   return problems === 0 ? 0 : 1;
+}
+
+interface Folders {
+  readonly data: string;
+  readonly out: string;
+}
+
+/** Writes one case's report and evidence; throws on the first thing that does not open. */
+async function decryptCase(
+  record: CaseRecord,
+  evidence: readonly EvidenceRecord[],
+  folders: Folders,
+  caseKey: BoxSecretKey,
+  err: NodeJS.WritableStream,
+): Promise<void> {
+  const dir = join(folders.out, record.id);
+  await mkdir(join(dir, 'evidence'), { recursive: true, mode: 0o700 });
+  const report = await openReport(JSON.parse(record.envelope) as SealedReport, caseKey);
+  const summary = {
+    status: record.status,
+    receivedHour: record.receivedHour,
+    shared: JSON.parse(record.shared) as unknown,
+    report,
+  };
+  await writeFile(join(dir, 'report.json'), `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
+  for (const item of evidence) {
+    if (!item.complete) {
+      err.write(`case ${record.id}: evidence ${item.id} is still uploading; skipped\n`);
+      continue;
+    }
+    const source = await openFileSource(join(folders.data, EVIDENCE_DIR, item.id));
+    try {
+      const opened = await openEvidence(source, caseKey);
+      const target = join(dir, 'evidence', `${item.id}-${safeFileName(opened.metadata.name)}`);
+      const digest = await writeChunks(target, opened.chunks());
+      const verified = digest === opened.metadata.sha256;
+      await writeFile(
+        `${target}.json`,
+        `${JSON.stringify({ ...opened.metadata, verifiedSha256: verified }, null, 2)}\n`,
+        { mode: 0o600 },
+      );
+      if (!verified) throw new Error(`evidence ${item.id} does not match the SHA-256 its sender recorded`);
+    } finally {
+      await source.close();
+    }
+  }
+}
+
+/** Writes the chunks to `path` and returns their SHA-256 (hex). */
+async function writeChunks(path: string, chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256');
+  const output = await open(path, 'w', 0o600);
+  try {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      await output.write(chunk);
+    }
+  } finally {
+    await output.close();
+  }
+  return hash.digest('hex');
 }

@@ -10,7 +10,7 @@ import { USAGE, UsageError } from './usage.ts';
 
 const stringFlag = { type: 'string' } as const;
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -20,7 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           options: Object.fromEntries(Object.keys(CONFIG_FLAGS).map((f) => [f, stringFlag])),
           strict: true,
         });
-        return await nodeCommand(values as Record<string, string | undefined>, process.env, process.stdout);
+        return await nodeCommand(values as Record<string, string | undefined>, env, process.stdout);
       }
       case 'report': {
         const { values } = parseArgs({
@@ -64,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!(error instanceof WrongPassphraseError)) process.stderr.write('Run "backup help" for usage.\n');
       return 2;
     }
-    if (process.env['BACKUP_DEBUG']) process.stderr.write(`${(error as Error).stack}\n`);
+    if (env['BACKUP_DEBUG']) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }
 }

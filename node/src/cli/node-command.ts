@@ -44,6 +44,8 @@ export async function nodeCommand(
   out: NodeJS.WritableStream,
 ): Promise<number> {
   const config = parseConfig(flags, env);
+  // Everything the node creates (database, evidence, keys) is for its own user only.
+  process.umask(0o077);
   await ensureKeys(config, out);
   const log = createLogger(config.logLevel, (line) => out.write(line));
   const node = await startNode(config, log);

@@ -5,7 +5,7 @@
 // See docs/decisions/0005-own-tus-server.md for why this is not @tus/server.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Context } from 'koa';
 import { fromBase64Url } from '../../../client/src/envelope/index.ts';
 import {
@@ -90,7 +90,12 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
   }
 
   async function offsetOf(id: string): Promise<number> {
-    return (await stat(fileOf(id))).size;
+    try {
+      return (await stat(fileOf(id))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
   }
 
   return [
@@ -126,6 +131,7 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
           throw new InvalidRequestError('tus-creation-with-upload', 'create the upload first, then PATCH its bytes');
         const length = decimalHeader(ctx, 'Upload-Length');
         if (length === undefined) throw new InvalidRequestError('upload-length-missing', 'send Upload-Length');
+        if (length === 0) throw new InvalidRequestError('upload-empty', 'an encrypted evidence file is never empty');
         if (length > init.maxEvidenceBytes)
           throw new PayloadTooLargeError(
             'upload-too-large',
@@ -137,11 +143,9 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
             `a report may have at most ${init.maxEvidenceFiles} evidence files`,
           );
         }
+        // The count check and the insert run with no await between them, so parallel
+        // creations cannot pass the limit. The file itself appears with the first PATCH.
         const id = randomBytes(16).toString('base64url');
-        const handle = await open(fileOf(id), 'wx', 0o600);
-        await handle.sync();
-        await handle.close();
-        await syncDirectory(dir);
         store.addEvidence(id, owner.id, length);
         ctx.status = 201;
         ctx.set('Location', `${init.endpoint}/${id}`);
@@ -199,7 +203,9 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
  * continues from the bytes that are really on disk.
  */
 async function appendBody(ctx: Context, path: string, offset: number, length: number): Promise<number> {
-  const handle = await open(path, 'r+');
+  // Append mode: the caller holds the upload's lock and checked that `offset` is the
+  // file's end, so appending writes exactly at `offset`, and creates the file if need be.
+  const handle = await open(path, 'a', 0o600);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let at = offset;
@@ -229,6 +235,7 @@ async function appendBody(ctx: Context, path: string, offset: number, length: nu
     await flush();
     await handle.sync();
     await handle.close();
+    if (offset === 0) await syncDirectory(dirname(path));
   }
   return at;
 }

@@ -7,6 +7,7 @@ import {
   ConflictError,
   InvalidRequestError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitedError,
   type Route,
   type SourceRateLimiter,
@@ -67,7 +68,7 @@ export function intakeRoutes(components: IntakeComponents, init: IntakeInit): Ro
         pow.verify(ctx.get('backup-pow') || undefined, raw);
         const submission = parseOrThrow(ReportSubmission, json);
         if ((submission.report.ct.length * 3) / 4 > init.maxReportBytes) {
-          throw new InvalidRequestError(
+          throw new PayloadTooLargeError(
             'report-too-large',
             `the sealed report may be at most ${init.maxReportBytes} bytes`,
           );
