@@ -83,7 +83,7 @@ function mutations(valid: Record<string, unknown>): unknown[] {
     null,
     0,
     -1,
-    1e309,
+    Number.POSITIVE_INFINITY,
     '',
     '~'.repeat(5000),
     'A'.repeat(5000),
