@@ -102,6 +102,10 @@ export async function createEvidenceEncryptor(
   init: CreateEncryptorInit,
 ): Promise<EvidenceEncryptor> {
   const chunkSize = init.chunkSize ?? DEFAULT_CHUNK_BYTES;
+  if (!/^[0-9a-f]{64}$/.test(init.sha256)) throw new RangeError('sha256 must be 64 lowercase hex digits');
+  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_BYTES || chunkSize > MAX_CHUNK_BYTES) {
+    throw new RangeError(`chunk size must be a whole number from ${MIN_CHUNK_BYTES} to ${MAX_CHUNK_BYTES}`);
+  }
   if (!Number.isSafeInteger(source.size) || source.size < 0) throw new RangeError('bad source size');
   const rawKey = randomBytes(CONTENT_KEY_BYTES);
   const key = await importContentKey(rawKey);
@@ -164,9 +168,10 @@ class Encryptor implements EvidenceEncryptor {
       for (const index of this.cache.keys()) if (index < first) this.cache.delete(index);
       this.schedule(first, last);
       this.schedule(last + 1, last + 1 + (last - first));
-      for (let index = first; index <= last; index++) {
-        const chunk = await this.cache.get(index)!;
-        const chunkStart = this.header.length + index * this.stride;
+      // Taken before any await, so a later slice evicting these entries cannot pull them away.
+      const pending = Array.from({ length: last - first + 1 }, (_, i) => this.cache.get(first + i)!);
+      for (const [i, chunk] of (await Promise.all(pending)).entries()) {
+        const chunkStart = this.header.length + (first + i) * this.stride;
         parts.push(chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, end - chunkStart)));
       }
     }
@@ -185,14 +190,21 @@ class Encryptor implements EvidenceEncryptor {
       let runEnd = runStart;
       while (runEnd < last && !this.cache.has(runEnd + 1)) runEnd++;
       const offset = runStart * this.layout.chunkSize;
-      const plain = this.source.read(offset, runEnd * this.layout.chunkSize + chunkPlainLength(this.layout, runEnd) - offset);
+      const plain = this.source.read(
+        offset,
+        runEnd * this.layout.chunkSize + chunkPlainLength(this.layout, runEnd) - offset,
+      );
       for (let index = runStart; index <= runEnd; index++) {
         const at = (index - runStart) * this.layout.chunkSize;
         const nonce = chunkNonce(index, index === this.layout.chunkCount - 1);
-        const chunk = plain.then((p) => gcmEncrypt(this.key, nonce, p.subarray(at, at + chunkPlainLength(this.layout, index))));
-        // A read-ahead nobody awaits must not surface as an unhandled rejection; the
-        // slice that needs the chunk still sees the error.
-        chunk.catch(() => {});
+        const chunk = plain.then((p) =>
+          gcmEncrypt(this.key, nonce, p.subarray(at, at + chunkPlainLength(this.layout, index))),
+        );
+        // A failed read is forgotten, so a retry reads again; and a read-ahead nobody awaits
+        // must not surface as an unhandled rejection (the slice that needs it sees the error).
+        chunk.catch(() => {
+          if (this.cache.get(index) === chunk) this.cache.delete(index);
+        });
         this.cache.set(index, chunk);
       }
       runStart = runEnd;
@@ -226,7 +238,7 @@ export async function openEvidence(source: ByteSource, caseSecret: BoxSecretKey)
   const key = await importContentKey(rawKey);
   wipe(rawKey);
   const metaPlain = await gcmDecrypt(key, METADATA_NONCE, await source.read(FIXED_HEADER_BYTES, metaLength), fixed);
-  const metadata = JSON.parse(new TextDecoder().decode(metaPlain)) as EvidenceMetadata;
+  const metadata = parseMetadata(metaPlain);
   if (metadata.size !== plainSize) throw new EvidenceFormatError('metadata and header disagree on the size');
 
   async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -239,4 +251,30 @@ export async function openEvidence(source: ByteSource, caseSecret: BoxSecretKey)
     }
   }
   return { metadata, chunks };
+}
+
+/** The metadata was written by an anonymous uploader who held the key: check its shape. */
+function parseMetadata(plain: Uint8Array): EvidenceMetadata {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(plain));
+  } catch (cause) {
+    throw new EvidenceFormatError('the metadata is not JSON', { cause });
+  }
+  const m = value as Partial<Record<keyof EvidenceMetadata, unknown>> | null;
+  const valid =
+    typeof m === 'object' &&
+    m !== null &&
+    m.v === 1 &&
+    typeof m.name === 'string' &&
+    m.name.length <= 1024 &&
+    typeof m.type === 'string' &&
+    m.type.length <= 255 &&
+    Number.isSafeInteger(m.size) &&
+    typeof m.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(m.sha256) &&
+    typeof m.salt === 'string' &&
+    /^[A-Za-z0-9_-]{43}$/.test(m.salt);
+  if (!valid) throw new EvidenceFormatError('the metadata does not have the expected fields');
+  return m as EvidenceMetadata;
 }

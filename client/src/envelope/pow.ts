@@ -41,6 +41,7 @@ export async function solveProofOfWork(
   body: Uint8Array,
   signal?: AbortSignal,
 ): Promise<string> {
+  if (signal?.aborted) throw new ProofOfWorkAbortedError('proof of work aborted', { cause: signal.reason });
   const bodyHash = sha256(body);
   const preimage = powPreimage(seedBytes, bodyHash, new Uint8Array(POW_NONCE_BYTES));
   const nonceAt = preimage.length - POW_NONCE_BYTES;

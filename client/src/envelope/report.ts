@@ -1,6 +1,13 @@
 // The report envelope: the reporter's answers and narrative, encrypted on the reporter's
 // device under a fresh AES-256-GCM content key that is sealed to the node's case key.
-import { CONTENT_KEY_BYTES, GCM_NONCE_BYTES, gcmDecrypt, gcmEncrypt, importContentKey } from './aead.ts';
+import {
+  CONTENT_KEY_BYTES,
+  DecryptionError,
+  GCM_NONCE_BYTES,
+  gcmDecrypt,
+  gcmEncrypt,
+  importContentKey,
+} from './aead.ts';
 import { fromBase64Url, randomBytes, toBase64Url, utf8, wipe } from './bytes.ts';
 import { type BoxPublicKey, type BoxSecretKey, openSealed, seal } from './sealed-box.ts';
 
@@ -20,7 +27,9 @@ export interface SealedReport {
 }
 
 export async function sealReport(document: unknown, caseKey: BoxPublicKey): Promise<SealedReport> {
-  const body = utf8(JSON.stringify(document));
+  const json = JSON.stringify(document) as string | undefined;
+  if (json === undefined) throw new TypeError('a report must be a JSON value');
+  const body = utf8(json);
   // JSON ignores trailing spaces, so padding needs no length field.
   const padded = new Uint8Array(Math.ceil((body.length + 1) / REPORT_PADDING_BYTES) * REPORT_PADDING_BYTES).fill(0x20);
   padded.set(body);
@@ -33,9 +42,16 @@ export async function sealReport(document: unknown, caseKey: BoxPublicKey): Prom
 }
 
 export async function openReport(sealed: SealedReport, caseSecret: BoxSecretKey): Promise<unknown> {
+  if (sealed.v !== REPORT_ENVELOPE_VERSION)
+    throw new DecryptionError(`unknown report envelope version ${String(sealed.v)}`);
   const rawKey = openSealed(fromBase64Url(sealed.key), caseSecret);
   const key = await importContentKey(rawKey);
   wipe(rawKey);
   const plain = await gcmDecrypt(key, fromBase64Url(sealed.iv), fromBase64Url(sealed.ct), AAD);
-  return JSON.parse(new TextDecoder().decode(plain)) as unknown;
+  try {
+    return JSON.parse(new TextDecoder().decode(plain)) as unknown;
+  } catch (cause) {
+    // Only someone holding the node's public key could seal this: a forged report.
+    throw new DecryptionError('the report opens but is not JSON', { cause });
+  }
 }
