@@ -6,12 +6,18 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvidenceEncryptor } from '../../client/src/envelope/index.ts';
-import { fetchNodeInfo, submitReport, uploadEvidence } from '../../client/src/intake/index.ts';
+import {
+  DEFAULT_UPLOAD_CHUNK_BYTES,
+  fetchNodeInfo,
+  submitReport,
+  uploadEvidence,
+} from '../../client/src/intake/index.ts';
 import { openFileSource, sha256File } from '../../node/src/cli/file-source.ts';
 import { BACKUP, mb, rssOf, spawnAndWait } from './harness.ts';
 
 const FILE_BYTES = Number(process.env['BENCH_EVIDENCE_BYTES'] ?? 1024 ** 3);
 const SAMPLE_MS = 50;
+const UPLOAD_CHUNK = Number(process.env['BENCH_UPLOAD_CHUNK'] ?? DEFAULT_UPLOAD_CHUNK_BYTES);
 
 async function writePseudoRandomFile(path: string, size: number): Promise<void> {
   // AES-CTR keystream: incompressible, and much faster to make than crypto.randomBytes.
@@ -73,7 +79,7 @@ try {
       type: 'video/mp4',
       sha256,
     });
-    await uploadEvidence({ nodeUrl, lookup: report.lookup, encryptor });
+    await uploadEvidence({ nodeUrl, lookup: report.lookup, encryptor, chunkSize: UPLOAD_CHUNK });
     const finished = performance.now();
     clearInterval(sampler);
     await source.close();

@@ -66,9 +66,15 @@ async function makeBodies(nodeUrl: string, count: number): Promise<Body[]> {
   });
 }
 
-async function load(url: string, bodies: readonly Body[]): Promise<autocannon.Result> {
+interface Measured {
+  readonly result: autocannon.Result;
+  readonly seconds: number;
+}
+
+async function load(url: string, bodies: readonly Body[]): Promise<Measured> {
   let next = 0;
-  return autocannon({
+  const started = performance.now();
+  const result = await autocannon({
     url: `${url}/api/v1/reports`,
     connections: CONNECTIONS,
     amount: bodies.length,
@@ -82,11 +88,16 @@ async function load(url: string, bodies: readonly Body[]): Promise<autocannon.Re
       },
     ],
   });
+  return { result, seconds: (performance.now() - started) / 1000 };
 }
 
-function summary(label: string, r: autocannon.Result): string {
-  const seconds = r.duration;
-  return `${label}: ${(r['2xx'] / seconds).toFixed(0)} req/s (2xx ${r['2xx']}, non-2xx ${r.non2xx}, errors ${r.errors}), latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`;
+function rate({ result, seconds }: Measured): number {
+  return result['2xx'] / seconds;
+}
+
+function summary(label: string, m: Measured): string {
+  const r = m.result;
+  return `${label}: ${rate(m).toFixed(0)} req/s (2xx ${r['2xx']}, non-2xx ${r.non2xx}, errors ${r.errors}), latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`;
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'backup-bench-'));
@@ -134,9 +145,7 @@ try {
     const bareResult = await load(bareUrl, measured);
     process.stdout.write(`${summary('BackUp intake     ', nodeResult)}\n`);
     process.stdout.write(`${summary('bare Koa + fsync  ', bareResult)}\n`);
-    process.stdout.write(
-      `ratio intake / bare: ${(nodeResult['2xx'] / nodeResult.duration / (bareResult['2xx'] / bareResult.duration)).toFixed(2)}\n`,
-    );
+    process.stdout.write(`ratio intake / bare: ${(rate(nodeResult) / rate(bareResult)).toFixed(2)}\n`);
   } finally {
     await node.stop();
     await bare.stop();

@@ -153,13 +153,13 @@ describe('createEvidenceEncryptor', () => {
       },
     );
 
-    it('gives back the bytes with the default 64 KiB chunks', async () => {
+    it('gives back the bytes with the default chunk size', async () => {
       const size = 3 * DEFAULT_CHUNK_BYTES + 5;
       const s = await sealEvidence(size, 'default');
-      expect(new DataView(s.file.buffer, s.file.byteOffset).getUint32(88)).toBe(64 * 1024);
+      expect(new DataView(s.file.buffer, s.file.byteOffset).getUint32(88)).toBe(256 * 1024);
       const opened = await openEvidence(memorySource(s.file), caseKeys.secretKey);
       const chunks = await readAll(opened.chunks());
-      expect(chunks.map((c) => c.length)).toEqual([65536, 65536, 65536, 5]);
+      expect(chunks.map((c) => c.length)).toEqual([262144, 262144, 262144, 5]);
       expect(concat(chunks)).toEqual(s.plain);
     });
   });

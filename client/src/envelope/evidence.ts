@@ -16,7 +16,7 @@ import { concatBytes, randomBytes, toBase64Url, utf8, wipe } from './bytes.ts';
 import { type BoxPublicKey, type BoxSecretKey, SEAL_OVERHEAD_BYTES, openSealed, seal } from './sealed-box.ts';
 
 export const EVIDENCE_MAGIC = utf8('BKUPEV\u0000\u0001');
-export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 const MIN_CHUNK_BYTES = 1024;
 const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 const MAX_METADATA_BYTES = 64 * 1024;

@@ -4,7 +4,9 @@
 import { Upload } from 'tus-js-client';
 import { type EvidenceEncryptor, toBase64Url } from '../envelope/index.ts';
 
-export const DEFAULT_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+// Each PATCH is fsynced on the node; large requests keep that cost small on a desktop or in
+// `backup report`. A phone app on a slow link passes a smaller `chunkSize`.
+export const DEFAULT_UPLOAD_CHUNK_BYTES = 16 * 1024 * 1024;
 const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10_000];
 
 export interface UploadEvidenceInit {
