@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBoxKeyPair, toBase64Url } from '../client/src/envelope/index.ts';
 import { fetchNodeInfo, submitReport } from '../client/src/intake/index.ts';
 import { DATABASE_FILE } from '../node/src/store/index.ts';
-import { type NodeProcess, type Workspace, makeWorkspace, runCli, startNodeProcess } from './helpers/node-process.ts';
+import {
+  type NodeProcess,
+  type Workspace,
+  decryptInto,
+  makeWorkspace,
+  startNodeProcess,
+} from './helpers/node-process.ts';
 
 const MAX_FILES = 5;
 const consent = { storage: true, referral: false, statistics: false, justice: false } as const;
@@ -69,15 +75,7 @@ describe('a node, as its admin sees it', () => {
     });
     expect(genuine.accepted.accepted).toBe(true);
     const out = join(ws.dir, 'out');
-    const result = await runCli([
-      'decrypt',
-      '--data',
-      ws.dataDir,
-      '--out',
-      out,
-      '--passphrase-file',
-      ws.passphraseFile,
-    ]);
+    const result = await decryptInto(ws, out);
     expect(result.code).toBe(1);
     expect(result.stderr.match(/cannot be opened/g)).toHaveLength(1);
     expect(result.stderr).toMatch(/with 1 problem/);

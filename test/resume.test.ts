@@ -7,7 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEvidenceEncryptor, type EvidenceEncryptor, toBase64Url } from '../client/src/envelope/index.ts';
 import { fetchNodeInfo, submitReport, uploadEvidence } from '../client/src/intake/index.ts';
 import { openFileSource } from '../node/src/cli/file-source.ts';
-import { type NodeProcess, type Workspace, makeWorkspace, runCli, startNodeProcess } from './helpers/node-process.ts';
+import {
+  type NodeProcess,
+  type Workspace,
+  decryptInto,
+  makeWorkspace,
+  startNodeProcess,
+} from './helpers/node-process.ts';
 
 const FILE_BYTES = 60 * 1024 * 1024;
 const CHUNK_BYTES = 2 * 1024 * 1024;
@@ -90,15 +96,7 @@ describe('an interrupted evidence upload', () => {
     await source.close();
 
     const out = join(ws.dir, 'out');
-    const result = await runCli([
-      'decrypt',
-      '--data',
-      ws.dataDir,
-      '--out',
-      out,
-      '--passphrase-file',
-      ws.passphraseFile,
-    ]);
+    const result = await decryptInto(ws, out);
     expect(result.code, result.stderr).toBe(0);
     const [caseId] = await readdir(out);
     const evidenceDir = join(out, caseId!, 'evidence');

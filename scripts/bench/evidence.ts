@@ -2,7 +2,7 @@
 // to a real node over loopback, the way `backup report` does it. Prints throughput and the
 // node's resident memory growth. Bounded; cleans up after itself.
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvidenceEncryptor } from '../../client/src/envelope/index.ts';
@@ -13,7 +13,7 @@ import {
   uploadEvidence,
 } from '../../client/src/intake/index.ts';
 import { openFileSource, sha256File } from '../../node/src/cli/file-source.ts';
-import { BACKUP, mb, rssOf, spawnAndWait } from './harness.ts';
+import { mb, rssOf, startBenchNode } from './harness.ts';
 
 const FILE_BYTES = Number(process.env['BENCH_EVIDENCE_BYTES'] ?? 1024 ** 3);
 const SAMPLE_MS = 50;
@@ -35,26 +35,8 @@ async function writePseudoRandomFile(path: string, size: number): Promise<void> 
 
 const dir = await mkdtemp(join(tmpdir(), 'backup-bench-'));
 try {
-  await writeFile(join(dir, 'passphrase'), 'benchmark passphrase only\n');
-  const { child: node, match } = await spawnAndWait(
-    [
-      BACKUP,
-      'node',
-      '--data',
-      join(dir, 'data'),
-      '--port',
-      '0',
-      '--passphrase-file',
-      join(dir, 'passphrase'),
-      '--pow-difficulty',
-      '8',
-      '--log-level',
-      'warn',
-    ],
-    /is running at (http:\/\/\S+) /,
-  );
+  const { node, url: nodeUrl } = await startBenchNode(dir, { 'pow-difficulty': 8 });
   try {
-    const nodeUrl = match[1]!;
     const path = join(dir, 'video.bin');
     await writePseudoRandomFile(path, FILE_BYTES);
     const info = await fetchNodeInfo(nodeUrl);

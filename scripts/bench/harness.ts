@@ -1,6 +1,6 @@
 // Shared pieces of the benchmark scripts: child processes and their memory.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -57,4 +57,17 @@ export async function rssOf(pid: number): Promise<number> {
 
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** A real `backup node` on loopback with its data in `dir`, for benchmarks. */
+export async function startBenchNode(
+  dir: string,
+  flags: Readonly<Record<string, string | number>>,
+): Promise<{ node: Child; url: string }> {
+  const passphrase = join(dir, 'passphrase');
+  await writeFile(passphrase, 'benchmark passphrase only\n');
+  const args = [BACKUP, 'node', '--data', join(dir, 'data'), '--port', '0', '--passphrase-file', passphrase];
+  for (const [flag, value] of Object.entries({ 'log-level': 'warn', ...flags })) args.push(`--${flag}`, String(value));
+  const { child, match } = await spawnAndWait(args, /is running at (http:\/\/\S+) /);
+  return { node: child, url: match[1]! };
 }

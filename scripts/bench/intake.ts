@@ -3,7 +3,7 @@
 // a file with fsync, measured in the same run. Loopback only; bounded; stops by itself.
 import autocannon from 'autocannon';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,7 +16,7 @@ import {
   toBase64Url,
   toHex,
 } from '../../client/src/envelope/index.ts';
-import { BACKUP, RUN_TS, spawnAndWait } from './harness.ts';
+import { RUN_TS, spawnAndWait, startBenchNode } from './harness.ts';
 
 const CONNECTIONS = 50;
 const WARMUP = 2_000;
@@ -102,36 +102,17 @@ function summary(label: string, m: Measured): string {
 
 const dir = await mkdtemp(join(tmpdir(), 'backup-bench-'));
 try {
-  await writeFile(join(dir, 'passphrase'), 'benchmark passphrase only\n');
-  const { child: node, match } = await spawnAndWait(
-    [
-      BACKUP,
-      'node',
-      '--data',
-      join(dir, 'data'),
-      '--port',
-      '0',
-      '--passphrase-file',
-      join(dir, 'passphrase'),
-      '--pow-difficulty',
-      String(POW_DIFFICULTY),
-      '--source-burst',
-      '10000000',
-      '--source-per-minute',
-      '10000000',
-      '--reports-per-second',
-      '10000000',
-      '--log-level',
-      'warn',
-    ],
-    /is running at (http:\/\/\S+) /,
-  );
+  const { node, url: nodeUrl } = await startBenchNode(dir, {
+    'pow-difficulty': POW_DIFFICULTY,
+    'source-burst': 10_000_000,
+    'source-per-minute': 10_000_000,
+    'reports-per-second': 10_000_000,
+  });
   const { child: bare, match: bareMatch } = await spawnAndWait(
     [RUN_TS, 'scripts/bench/bare-koa.ts', join(dir, 'bare.log')],
     /listening (\d+)/,
   );
   try {
-    const nodeUrl = match[1]!;
     const bareUrl = `http://127.0.0.1:${bareMatch[1]}`;
     process.stdout.write(
       `preparing ${WARMUP + MEASURED} sealed 4 KB reports with proofs of work (difficulty ${POW_DIFFICULTY})…\n`,

@@ -122,3 +122,8 @@ export function runCli(args: readonly string[], input?: string): Promise<CliResu
     child.stdin.end(input ?? '');
   });
 }
+
+/** `backup decrypt` of the workspace's node into `out`, with the right passphrase. */
+export function decryptInto(ws: Workspace, out: string): Promise<CliResult> {
+  return runCli(['decrypt', '--data', ws.dataDir, '--out', out, '--passphrase-file', ws.passphraseFile]);
+}
