@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Unit tests sit beside the code; multi-process and end-to-end tests live in test/.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]],
     projects: [
       { test: { name: 'unit', include: ['node/**/*.test.ts', 'client/**/*.test.ts', 'federation/**/*.test.ts'] } },
       {

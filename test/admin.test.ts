@@ -85,3 +85,63 @@ describe('a node, as its admin sees it', () => {
     expect(written.filter((text) => text.includes('after the forged one'))).toHaveLength(1);
   });
 });
+
+describe('a node’s public face', () => {
+  let ws: Workspace;
+  let node: NodeProcess;
+
+  beforeAll(async () => {
+    ws = await makeWorkspace();
+    node = await startNodeProcess(ws, { flags: { 'source-burst': 3, 'source-per-minute': 1, name: 'Clinic network' } });
+  });
+
+  afterAll(async () => {
+    await node?.kill();
+    await ws?.cleanup();
+  });
+
+  it('describes itself, and its API, without credentials', async () => {
+    const info = (await (await fetch(`${node.url}/api/v1/node`)).json()) as {
+      name: string;
+      software: { version: string };
+      publicKeys: { case: { key: string } };
+    };
+    expect(info.name).toBe('Clinic network');
+    expect(info.software.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(info.publicKeys.case.key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const api = (await (await fetch(`${node.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(api.openapi).toBe('3.1.0');
+    expect(Object.keys(api.paths)).toContain('/api/v1/reports');
+    expect((await fetch(`${node.url}/api/v1/health`)).status).toBe(200);
+  });
+
+  it('sends strict security headers on every answer, errors included', async () => {
+    for (const path of ['/api/v1/node', '/nowhere']) {
+      const response = await fetch(`${node.url}${path}`);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('slows down one source that submits too often, saying when to come back', async () => {
+    const ask = () =>
+      fetch(`${node.url}/api/v1/followup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ lookup: toBase64Url(new Uint8Array(32)) }),
+      });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await ask()).status);
+    expect(statuses).toEqual([404, 404, 404]);
+    const limited = await ask();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate-limited');
+  });
+});
