@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import {
   type BoxSecretKey,
   type SealedReport,
@@ -24,9 +25,17 @@ export interface DecryptOptions {
   readonly 'passphrase-file'?: string;
 }
 
-async function passphraseFromStdin(): Promise<string> {
-  const lines = createInterface({ input: process.stdin });
+async function passphraseFromStdin(err: NodeJS.WritableStream): Promise<string> {
+  // On a terminal, ask, and keep what is typed off the screen.
+  const tty = process.stdin.isTTY === true;
+  if (tty) err.write('Admin passphrase (not shown): ');
+  const lines = createInterface({
+    input: process.stdin,
+    terminal: tty,
+    output: tty ? new Writable({ write: (_c, _e, done) => done() }) : undefined,
+  });
   for await (const line of lines) {
+    if (tty) err.write('\n');
     lines.close();
     return line.trim();
   }
@@ -47,7 +56,7 @@ export async function decryptCommand(options: DecryptOptions, err: NodeJS.Writab
   if (!options.data || !options.out) throw new UsageError('backup decrypt needs --data DIR and --out DIR');
   const passphrase = options['passphrase-file']
     ? await readPassphraseFile(options['passphrase-file'])
-    : await passphraseFromStdin();
+    : await passphraseFromStdin(err);
   const caseKey = await unlockCaseKey(options.data, passphrase);
   const store = new CaseStore(options.data, { readonly: true });
   let problems = 0;
