@@ -64,6 +64,30 @@ describe('a node, as its admin sees it', () => {
     expect(statuses.filter((s) => s === 422)).toHaveLength(20 - MAX_FILES);
   });
 
+  it('refuses new uploads, but still takes reports, when its disk is short of space', async () => {
+    const tight = await makeWorkspace();
+    const full = await startNodeProcess(tight, { flags: { 'min-free-bytes': 2 ** 50 } });
+    try {
+      const report = await submitReport({
+        nodeUrl: full.url,
+        casePublicKey: (await fetchNodeInfo(full.url)).casePublicKey,
+        document: {},
+        shared: { consent },
+      });
+      const headers = {
+        'Tus-Resumable': '1.0.0',
+        Authorization: `Receipt ${toBase64Url(report.lookup)}`,
+        'Upload-Length': '100',
+      };
+      const response = await fetch(`${full.url}/api/v1/evidence`, { method: 'POST', headers });
+      expect(response.status).toBe(507);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('storage-full');
+    } finally {
+      await full.kill();
+      await tight.cleanup();
+    }
+  });
+
   it('decrypts every other report when one was forged for another key', async () => {
     const stranger = generateBoxKeyPair().publicKey;
     await submitReport({ nodeUrl: node.url, casePublicKey: stranger, document: { forged: true }, shared: { consent } });

@@ -59,7 +59,10 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       },
       limits,
     ),
-    ...evidenceRoutes({ store, sourceLimiter }, { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, ...limits }),
+    ...evidenceRoutes(
+      { store, sourceLimiter },
+      { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: config.minFreeBytes, ...limits },
+    ),
   ];
 
   const app = new Koa({ proxy: false });

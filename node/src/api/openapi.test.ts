@@ -42,7 +42,7 @@ const routes: Route[] = [
     () => store.ping(),
   ),
   ...intakeRoutes({ store, pow: new ProofOfWorkGate(8), sourceLimiter, reportBucket: new TokenBucket(10, 10) }, limits),
-  ...evidenceRoutes({ store, sourceLimiter }, { dataDir, endpoint: EVIDENCE_ENDPOINT, ...limits }),
+  ...evidenceRoutes({ store, sourceLimiter }, { dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: 0, ...limits }),
 ];
 
 describe('openApiDocument', () => {

@@ -91,7 +91,7 @@ export function openApiDocument(version: string): object {
           ],
           responses: {
             '201': { description: 'created; Location holds the upload URL' },
-            ...errors(400, 403, 404, 412, 413, 422, 429),
+            ...errors(400, 403, 404, 412, 413, 422, 429, 507),
           },
         },
       },

@@ -12,6 +12,8 @@ export const DEFAULT_POW_DIFFICULTY = 16;
 export const DEFAULT_MAX_REPORT_BYTES = 256 * 1024;
 export const DEFAULT_MAX_EVIDENCE_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_MAX_EVIDENCE_FILES = 50;
+/** New uploads are refused when they would leave less free disk than this. */
+export const DEFAULT_MIN_FREE_BYTES = 1024 ** 3;
 /** Anonymous submissions (reports, follow-ups, new uploads) per source address: burst… */
 export const DEFAULT_SOURCE_BURST = 30;
 /** …refilled at this many per minute. */
@@ -40,6 +42,7 @@ const Schema = z.object({
   maxReportBytes: integer(4096, 16 * 1024 * 1024),
   maxEvidenceBytes: integer(1024, 2 ** 45),
   maxEvidenceFiles: integer(1, 10_000),
+  minFreeBytes: integer(0, 2 ** 52),
   sourceBurst: integer(1, 10_000_000),
   sourcePerMinute: integer(1, 10_000_000),
   reportsPerSecond: integer(1, 10_000_000),
@@ -59,6 +62,7 @@ export const CONFIG_FLAGS = {
   'max-report-bytes': ['maxReportBytes', 'BACKUP_MAX_REPORT_BYTES'],
   'max-evidence-bytes': ['maxEvidenceBytes', 'BACKUP_MAX_EVIDENCE_BYTES'],
   'max-evidence-files': ['maxEvidenceFiles', 'BACKUP_MAX_EVIDENCE_FILES'],
+  'min-free-bytes': ['minFreeBytes', 'BACKUP_MIN_FREE_BYTES'],
   'source-burst': ['sourceBurst', 'BACKUP_SOURCE_BURST'],
   'source-per-minute': ['sourcePerMinute', 'BACKUP_SOURCE_PER_MINUTE'],
   'reports-per-second': ['reportsPerSecond', 'BACKUP_REPORTS_PER_SECOND'],
@@ -75,6 +79,7 @@ const DEFAULTS: Record<keyof NodeConfig, string | number | undefined> = {
   maxReportBytes: DEFAULT_MAX_REPORT_BYTES,
   maxEvidenceBytes: DEFAULT_MAX_EVIDENCE_BYTES,
   maxEvidenceFiles: DEFAULT_MAX_EVIDENCE_FILES,
+  minFreeBytes: DEFAULT_MIN_FREE_BYTES,
   sourceBurst: DEFAULT_SOURCE_BURST,
   sourcePerMinute: DEFAULT_SOURCE_PER_MINUTE,
   reportsPerSecond: DEFAULT_REPORTS_PER_SECOND,

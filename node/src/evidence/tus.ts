@@ -4,13 +4,14 @@
 // and never stores upload metadata (file names travel encrypted).
 // See docs/decisions/0005-own-tus-server.md for why this is not @tus/server.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir, open, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from 'koa';
 import { fromBase64Url } from '../../../client/src/envelope/index.ts';
 import {
   ConflictError,
   ForbiddenError,
+  InsufficientStorageError,
   InvalidRequestError,
   LockedError,
   NotFoundError,
@@ -41,6 +42,8 @@ export interface EvidenceInit {
   readonly endpoint: string;
   readonly maxEvidenceBytes: number;
   readonly maxEvidenceFiles: number;
+  /** Uploads that would leave less free disk than this are refused. */
+  readonly minFreeBytes: number;
 }
 
 export async function prepareEvidenceDirectory(dataDir: string): Promise<void> {
@@ -137,6 +140,10 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
             'upload-too-large',
             `evidence files may be at most ${init.maxEvidenceBytes} bytes`,
           );
+        const { bavail, bsize } = await statfs(dir);
+        if (bavail * bsize - length < init.minFreeBytes) {
+          throw new InsufficientStorageError('storage-full', 'this node is short of disk space; try again later');
+        }
         if (store.evidenceCount(owner.id) >= init.maxEvidenceFiles) {
           throw new UnprocessableError(
             'too-many-files',

@@ -41,6 +41,10 @@ export class UnprocessableError extends RequestError {
 export class LockedError extends RequestError {
   override name = 'LockedError';
 }
+/** The node cannot take this now, through no fault of the sender (e.g. its disk is full). */
+export class InsufficientStorageError extends RequestError {
+  override name = 'InsufficientStorageError';
+}
 export class RateLimitedError extends RequestError {
   override name = 'RateLimitedError';
   readonly retryAfterSeconds: number;
@@ -62,6 +66,7 @@ export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {
   UnsupportedMediaTypeError: 415,
   UnprocessableError: 422,
   LockedError: 423,
+  InsufficientStorageError: 507,
   RateLimitedError: 429,
 };
 

@@ -1,6 +1,7 @@
 export {
   ConflictError,
   ForbiddenError,
+  InsufficientStorageError,
   InvalidRequestError,
   LockedError,
   NotFoundError,
