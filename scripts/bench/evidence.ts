@@ -28,6 +28,8 @@ async function writePseudoRandomFile(path: string, size: number): Promise<void> 
     for (let written = 0; written < size; written += zeros.length) {
       await handle.write(cipher.update(zeros.subarray(0, Math.min(zeros.length, size - written))));
     }
+    // On disk before the clock starts, so its write-back does not compete with the node's.
+    await handle.sync();
   } finally {
     await handle.close();
   }
