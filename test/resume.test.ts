@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEvidenceEncryptor, type EvidenceEncryptor, toBase64Url } from '../client/src/envelope/index.ts';
 import { fetchNodeInfo, submitReport, uploadEvidence } from '../client/src/intake/index.ts';
-import { openFileSource } from '../node/src/cli/file-source.ts';
+import { nativeSha256, openFileSource } from '../node/src/cli/file-source.ts';
 import {
   type NodeProcess,
   type Workspace,
@@ -46,7 +46,7 @@ describe('an interrupted evidence upload', () => {
     const encryptor: EvidenceEncryptor = await createEvidenceEncryptor(source, info.casePublicKey, {
       name: 'video.mp4',
       type: 'video/mp4',
-      sha256,
+      hash: nativeSha256,
     });
 
     let uploadUrl: string | undefined;
@@ -92,6 +92,8 @@ describe('an interrupted evidence upload', () => {
     expect(offsets[2]).toBeLessThan(encryptor.size);
 
     await attempt(undefined, () => {});
+    // Hashed while encrypting, across the interruptions, to the file's true SHA-256.
+    expect((await encryptor.metadata()).sha256).toBe(sha256);
     expect(await headOffset()).toBe(encryptor.size);
     await source.close();
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_CHUNK_BYTES,
   EVIDENCE_MAGIC,
   EvidenceFormatError,
+  METADATA_BYTES,
   createEvidenceEncryptor,
   openEvidence,
 } from './evidence.ts';
@@ -51,7 +52,7 @@ interface Sealed {
 async function sealEvidence(size: number, chunkSize: number | 'default' = CHUNK, name = 'photo.jpg'): Promise<Sealed> {
   const plain = randomBytes(size);
   const sha256 = await sha256Hex(plain);
-  const init = { name, type: 'image/jpeg', sha256, ...(chunkSize === 'default' ? {} : { chunkSize }) };
+  const init = { name, type: 'image/jpeg', ...(chunkSize === 'default' ? {} : { chunkSize }) };
   const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, init);
   const file = await encryptor.slice(0, encryptor.size);
   expect(file.length).toBe(encryptor.size);
@@ -74,9 +75,9 @@ function flipped(bytes: Uint8Array, at: number, mask = 0x01): Uint8Array {
   return copy;
 }
 
-/** Offset of chunk `index` in a file whose encrypted metadata is `metaLength` bytes. */
-function chunkOffset(s: Sealed, chunkSize: number, index: number): number {
-  return FIXED_HEADER + s.metaLength + index * (chunkSize + TAG);
+/** Offset of chunk `index`: chunks follow the fixed header; the metadata comes last. */
+function chunkOffset(chunkSize: number, index: number): number {
+  return FIXED_HEADER + index * (chunkSize + TAG);
 }
 
 interface HandBuilt {
@@ -114,7 +115,7 @@ async function buildByHand(spec: HandBuilt): Promise<Uint8Array> {
         salt: 'A'.repeat(43),
       }),
   );
-  const metaPlain = new Uint8Array(Math.ceil((json.length + 1) / 256) * 256).fill(0x20);
+  const metaPlain = new Uint8Array(Math.max(METADATA_BYTES, json.length + 1)).fill(0x20);
   metaPlain.set(json);
 
   const fixed = new Uint8Array(FIXED_HEADER);
@@ -126,7 +127,7 @@ async function buildByHand(spec: HandBuilt): Promise<Uint8Array> {
   view.setUint32(100, metaPlain.length + TAG);
   const metadataNonce = new Uint8Array(12);
   metadataNonce[11] = 2;
-  const parts = [fixed, await encrypt(metadataNonce, metaPlain, fixed)];
+  const parts = [fixed];
 
   const count = Math.max(1, Math.ceil(spec.plain.length / chunkSize));
   const lastFlag = spec.lastFlag ?? ((index, n) => (index === n - 1 ? 1 : 0));
@@ -136,6 +137,7 @@ async function buildByHand(spec: HandBuilt): Promise<Uint8Array> {
     nonce[11] = lastFlag(index, count);
     parts.push(await encrypt(nonce, spec.plain.subarray(index * chunkSize, (index + 1) * chunkSize)));
   }
+  parts.push(await encrypt(metadataNonce, metaPlain, fixed));
   return concat(parts);
 }
 
@@ -166,11 +168,11 @@ describe('createEvidenceEncryptor', () => {
 
   describe('the ciphertext size', () => {
     it.each([0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 5 * CHUNK + 7, 7 * CHUNK])(
-      'is header + metadata + plaintext + 16 bytes per chunk (%i bytes)',
+      'is header + plaintext + 16 bytes per chunk + metadata (%i bytes)',
       async (size) => {
         const s = await sealEvidence(size);
         const chunkCount = Math.max(1, Math.ceil(size / CHUNK));
-        expect(s.metaLength % 256).toBe(TAG);
+        expect(s.metaLength).toBe(METADATA_BYTES + TAG);
         expect(s.file.length).toBe(FIXED_HEADER + s.metaLength + size + chunkCount * TAG);
       },
     );
@@ -215,16 +217,16 @@ describe('createEvidenceEncryptor', () => {
 
       const meta = await decrypt(
         nonce(2, 0),
-        s.file.subarray(FIXED_HEADER, FIXED_HEADER + s.metaLength),
+        s.file.subarray(s.file.length - s.metaLength),
         s.file.subarray(0, FIXED_HEADER),
       );
-      expect(meta.length % 256).toBe(0);
+      expect(meta.length).toBe(METADATA_BYTES);
       expect(JSON.parse(new TextDecoder().decode(meta))).toMatchObject({ v: 1, size, sha256: s.sha256 });
 
-      const at = (i: number) => chunkOffset(s, CHUNK, i);
+      const at = (i: number) => chunkOffset(CHUNK, i);
       const c0 = await decrypt(nonce(0, 0), s.file.subarray(at(0), at(1)));
       const c1 = await decrypt(nonce(0, 1), s.file.subarray(at(1), at(2)));
-      const c2 = await decrypt(nonce(1, 2), s.file.subarray(at(2)));
+      const c2 = await decrypt(nonce(1, 2), s.file.subarray(at(2), s.file.length - s.metaLength));
       expect(concat([c0, c1, c2])).toEqual(s.plain);
     });
   });
@@ -236,7 +238,6 @@ describe('createEvidenceEncryptor', () => {
       const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
         name: 'video.mp4',
         type: 'video/mp4',
-        sha256: await sha256Hex(plain),
         chunkSize: CHUNK,
       });
       const full = await encryptor.slice(0, encryptor.size);
@@ -254,7 +255,6 @@ describe('createEvidenceEncryptor', () => {
       const encryptor = await createEvidenceEncryptor(memorySource(s.plain), caseKeys.publicKey, {
         name: 'a',
         type: 'b',
-        sha256: s.sha256,
         chunkSize: CHUNK,
       });
       const full = await encryptor.slice(0, encryptor.size);
@@ -275,7 +275,6 @@ describe('createEvidenceEncryptor', () => {
       const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
         name: 'a',
         type: 'b',
-        sha256: await sha256Hex(plain),
         chunkSize: CHUNK,
       });
       const full = await encryptor.slice(0, encryptor.size);
@@ -293,7 +292,6 @@ describe('createEvidenceEncryptor', () => {
       const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
         name: 'a',
         type: 'b',
-        sha256: await sha256Hex(plain),
         chunkSize: CHUNK,
       });
       const full = await encryptor.slice(0, encryptor.size);
@@ -309,7 +307,6 @@ describe('createEvidenceEncryptor', () => {
       const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
         name: 'a',
         type: 'b',
-        sha256: await sha256Hex(plain),
         chunkSize: CHUNK,
       });
       await expect(encryptor.slice(start, end)).rejects.toThrow(RangeError);
@@ -330,7 +327,6 @@ describe('createEvidenceEncryptor', () => {
       const encryptor = await createEvidenceEncryptor(source, caseKeys.publicKey, {
         name: 'a',
         type: 'b',
-        sha256: await sha256Hex(plain),
         chunkSize: CHUNK,
       });
       for (let at = 0; at < encryptor.size; at += 2500) await encryptor.slice(at, at + 2500);
@@ -343,7 +339,7 @@ describe('createEvidenceEncryptor', () => {
   describe('when the same file is encrypted twice', () => {
     it('gives different ciphertexts and different salts', async () => {
       const plain = randomBytes(CHUNK);
-      const init = { name: 'a.jpg', type: 'image/jpeg', sha256: await sha256Hex(plain), chunkSize: CHUNK };
+      const init = { name: 'a.jpg', type: 'image/jpeg', chunkSize: CHUNK };
       const a = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, init);
       const b = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, init);
       const fileA = await a.slice(0, a.size);
@@ -362,7 +358,7 @@ describe('createEvidenceEncryptor', () => {
       async (chunkSize) => {
         const source = memorySource(randomBytes(2000));
         await expect(
-          createEvidenceEncryptor(source, caseKeys.publicKey, { name: 'a', type: 'b', sha256: ZERO_HASH, chunkSize }),
+          createEvidenceEncryptor(source, caseKeys.publicKey, { name: 'a', type: 'b', chunkSize }),
         ).rejects.toThrow(RangeError);
       },
     );
@@ -373,7 +369,6 @@ describe('createEvidenceEncryptor', () => {
         const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
           name: 'a',
           type: 'b',
-          sha256: ZERO_HASH,
           chunkSize,
         });
         const file = await encryptor.slice(0, encryptor.size);
@@ -386,9 +381,9 @@ describe('createEvidenceEncryptor', () => {
   describe('when the source size is not a non-negative safe integer', () => {
     it.each([-1, 1.5, Number.NaN, 2 ** 53])('rejects size %d with RangeError', async (size) => {
       const source: ByteSource = { size, read: async () => new Uint8Array(0) };
-      await expect(
-        createEvidenceEncryptor(source, caseKeys.publicKey, { name: 'a', type: 'b', sha256: ZERO_HASH }),
-      ).rejects.toThrow(RangeError);
+      await expect(createEvidenceEncryptor(source, caseKeys.publicKey, { name: 'a', type: 'b' })).rejects.toThrow(
+        RangeError,
+      );
     });
   });
 });
@@ -430,13 +425,13 @@ describe('openEvidence', () => {
 
     it('rejects a file missing its whole last chunk and tag with EvidenceFormatError', async () => {
       const s = await sealEvidence(5 * CHUNK);
-      const truncated = s.file.subarray(0, chunkOffset(s, CHUNK, 4));
+      const truncated = s.file.subarray(0, chunkOffset(CHUNK, 4));
       await expect(openEvidence(memorySource(truncated), caseKeys.secretKey)).rejects.toThrow(EvidenceFormatError);
     });
 
     it('rejects a file cut short whose header was rewritten to match with DecryptionError', async () => {
       const s = await sealEvidence(5 * CHUNK);
-      const truncated = s.file.slice(0, chunkOffset(s, CHUNK, 4));
+      const truncated = concat([s.file.subarray(0, chunkOffset(CHUNK, 4)), s.file.subarray(-s.metaLength)]);
       new DataView(truncated.buffer).setUint32(96, 4 * CHUNK);
       await expect(openEvidence(memorySource(truncated), caseKeys.secretKey)).rejects.toThrow(DecryptionError);
     });
@@ -460,7 +455,7 @@ describe('openEvidence', () => {
 
     it('rejects a repeated chunk appended at the end with EvidenceFormatError', async () => {
       const s = await sealEvidence(3 * CHUNK);
-      const extended = concat([s.file, s.file.subarray(chunkOffset(s, CHUNK, 1), chunkOffset(s, CHUNK, 2))]);
+      const extended = concat([s.file, s.file.subarray(chunkOffset(CHUNK, 1), chunkOffset(CHUNK, 2))]);
       await expect(openEvidence(memorySource(extended), caseKeys.secretKey)).rejects.toThrow(EvidenceFormatError);
     });
   });
@@ -468,7 +463,7 @@ describe('openEvidence', () => {
   describe('when two chunks are swapped', () => {
     it('yields the chunks before them, then throws DecryptionError', async () => {
       const s = await sealEvidence(4 * CHUNK + 7);
-      const at = (i: number) => chunkOffset(s, CHUNK, i);
+      const at = (i: number) => chunkOffset(CHUNK, i);
       const swapped = concat([
         s.file.subarray(0, at(1)),
         s.file.subarray(at(2), at(3)),
@@ -484,8 +479,14 @@ describe('openEvidence', () => {
 
     it('detects the last chunk moved forward', async () => {
       const s = await sealEvidence(4 * CHUNK);
-      const at = (i: number) => chunkOffset(s, CHUNK, i);
-      const swapped = concat([s.file.subarray(0, at(2)), s.file.subarray(at(3)), s.file.subarray(at(2), at(3))]);
+      const at = (i: number) => chunkOffset(CHUNK, i);
+      const end = s.file.length - s.metaLength;
+      const swapped = concat([
+        s.file.subarray(0, at(2)),
+        s.file.subarray(at(3), end),
+        s.file.subarray(at(2), at(3)),
+        s.file.subarray(end),
+      ]);
       const opened = await openEvidence(memorySource(swapped), caseKeys.secretKey);
       await expect(readAll(opened.chunks())).rejects.toThrow(DecryptionError);
     });
@@ -496,7 +497,7 @@ describe('openEvidence', () => {
       const a = await sealEvidence(3 * CHUNK);
       const b = await sealEvidence(3 * CHUNK);
       expect(a.metaLength).toBe(b.metaLength);
-      const at = (i: number) => chunkOffset(a, CHUNK, i);
+      const at = (i: number) => chunkOffset(CHUNK, i);
       const spliced = concat([a.file.subarray(0, at(1)), b.file.subarray(at(1), at(2)), a.file.subarray(at(2))]);
       const opened = await openEvidence(memorySource(spliced), caseKeys.secretKey);
       await expect(readAll(opened.chunks())).rejects.toThrow(DecryptionError);
@@ -528,7 +529,8 @@ describe('openEvidence', () => {
   describe('when a byte in the encrypted metadata is flipped', () => {
     it('rejects with DecryptionError', async () => {
       const s = await sealEvidence(2 * CHUNK);
-      for (const at of [FIXED_HEADER, FIXED_HEADER + 100, FIXED_HEADER + s.metaLength - 1]) {
+      const start = s.file.length - s.metaLength;
+      for (const at of [start, start + 100, s.file.length - 1]) {
         await expect(openEvidence(memorySource(flipped(s.file, at)), caseKeys.secretKey)).rejects.toThrow(
           DecryptionError,
         );
@@ -540,10 +542,10 @@ describe('openEvidence', () => {
     it('opens, then throws DecryptionError when that chunk is reached', async () => {
       const s = await sealEvidence(5 * CHUNK + 7);
       const positions = [
-        chunkOffset(s, CHUNK, 0),
-        chunkOffset(s, CHUNK, 2) + 500,
-        chunkOffset(s, CHUNK, 3) - 1,
-        s.file.length - 1,
+        chunkOffset(CHUNK, 0),
+        chunkOffset(CHUNK, 2) + 500,
+        chunkOffset(CHUNK, 3) - 1,
+        s.file.length - s.metaLength - 1,
       ];
       for (const at of positions) {
         const opened = await openEvidence(memorySource(flipped(s.file, at)), caseKeys.secretKey);
@@ -701,5 +703,48 @@ describe('EvidenceEncryptor.slice', () => {
       const [early, late] = await Promise.all([encryptor.slice(0, cut), encryptor.slice(cut, encryptor.size)]);
       expect(concat([early, late])).toEqual(whole);
     });
+  });
+});
+
+describe('EvidenceEncryptor.metadata', () => {
+  const plain = randomBytes(9 * CHUNK + 123);
+
+  it('carries the SHA-256 of the file, hashed while it was encrypted in order', async () => {
+    const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
+      name: 'v.mp4',
+      type: 'video/mp4',
+      chunkSize: CHUNK,
+    });
+    for (let at = 0; at < encryptor.size; at += 3000) await encryptor.slice(at, at + 3000);
+    expect((await encryptor.metadata()).sha256).toBe(await sha256Hex(plain));
+  });
+
+  it('is right too when the upload resumed mid-file, by reading what it had not hashed', async () => {
+    let reads = 0;
+    const counting: ByteSource = { size: plain.length, read: async (o, l) => (reads++, plain.slice(o, o + l)) };
+    const encryptor = await createEvidenceEncryptor(counting, caseKeys.publicKey, {
+      name: 'v.mp4',
+      type: 'video/mp4',
+      chunkSize: CHUNK,
+    });
+    const tail = await encryptor.slice(Math.floor(encryptor.size / 2), encryptor.size);
+    expect(reads).toBeGreaterThan(1);
+    const metadata = await encryptor.metadata();
+    expect(metadata.sha256).toBe(await sha256Hex(plain));
+    const whole = concat([await encryptor.slice(0, Math.floor(encryptor.size / 2)), tail]);
+    const opened = await openEvidence(memorySource(whole), caseKeys.secretKey);
+    expect(opened.metadata).toEqual(metadata);
+    expect(concat(await readAll(opened.chunks()))).toEqual(plain);
+  });
+
+  it('shortens a name too long to fit, and the file still opens', async () => {
+    const encryptor = await createEvidenceEncryptor(memorySource(plain), caseKeys.publicKey, {
+      name: '\u0000'.repeat(5000) + '.jpg',
+      type: 'image/jpeg',
+      chunkSize: CHUNK,
+    });
+    const opened = await openEvidence(memorySource(await encryptor.slice(0, encryptor.size)), caseKeys.secretKey);
+    expect(opened.metadata.name.length).toBeGreaterThan(0);
+    expect(opened.metadata.name.length).toBeLessThanOrEqual(255);
   });
 });

@@ -22,6 +22,8 @@ export {
   type EvidenceEncryptor,
   EvidenceFormatError,
   type EvidenceMetadata,
+  type IncrementalHash,
+  METADATA_BYTES,
   type OpenedEvidence,
   createEvidenceEncryptor,
   openEvidence,

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createEvidenceEncryptor } from '../../../client/src/envelope/index.ts';
 import { type SharedFields, fetchNodeInfo, submitReport, uploadEvidence } from '../../../client/src/intake/index.ts';
-import { openFileSource, sha256File } from './file-source.ts';
+import { nativeSha256, openFileSource } from './file-source.ts';
 import { UsageError } from './usage.ts';
 
 export interface ReportOptions {
@@ -72,13 +72,12 @@ export async function reportCommand(
   for (const [i, path] of files.entries()) {
     const label = `evidence ${i + 1}/${files.length} ${basename(path)}`;
     try {
-      const sha256 = await sha256File(path);
       const source = await openFileSource(path);
       try {
         const encryptor = await createEvidenceEncryptor(source, node.casePublicKey, {
           name: basename(path),
           type: mimeOf(path),
-          sha256,
+          hash: nativeSha256,
         });
         let shown = -1;
         await uploadEvidence({
@@ -94,7 +93,7 @@ export async function reportCommand(
             }
           },
         });
-        err.write(`${label}: stored, encrypted (SHA-256 ${sha256})\n`);
+        err.write(`${label}: stored, encrypted (SHA-256 ${(await encryptor.metadata()).sha256})\n`);
       } finally {
         await source.close();
       }
