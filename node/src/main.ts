@@ -8,7 +8,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { toBase64Url } from '../../client/src/envelope/index.ts';
 import { infoRoutes } from './api/index.ts';
 import type { NodeConfig } from './config/index.ts';
-import { evidenceRoutes, prepareEvidenceDirectory } from './evidence/index.ts';
+import { createUploadExpiry, evidenceRoutes, prepareEvidenceDirectory } from './evidence/index.ts';
 import { SourceRateLimiter, TokenBucket, errorHandler, notFound, router, securityHeaders } from './http/index.ts';
 import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from './intake/index.ts';
 import { KeyFileError, readKeyFile } from './keys/index.ts';
@@ -84,11 +84,17 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info('node listening', { url, dataDir: config.dataDir });
+  const expiry = createUploadExpiry(
+    { store, log },
+    { dataDir: config.dataDir, maxIdleMs: config.uploadExpiryDays * 24 * 60 * 60 * 1000 },
+  );
+  expiry.start();
 
   return {
     url,
     port,
     async stop() {
+      expiry.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -99,7 +99,10 @@ export function openApiDocument(version: string): object {
         head: {
           summary: 'Current offset of an upload (tus)',
           parameters: [idParam, ...headerParams('Tus-Resumable', 'Authorization')],
-          responses: { '200': { description: 'Upload-Offset and Upload-Length headers' }, ...errors(403, 404, 412) },
+          responses: {
+            '200': { description: 'Upload-Offset and Upload-Length headers' },
+            ...errors(403, 404, 410, 412),
+          },
         },
         patch: {
           summary: 'Append encrypted bytes at Upload-Offset (tus)',
@@ -114,7 +117,7 @@ export function openApiDocument(version: string): object {
           },
           responses: {
             '204': { description: 'stored durably; Upload-Offset is the new offset' },
-            ...errors(400, 403, 404, 409, 412, 413, 415, 423),
+            ...errors(400, 403, 404, 409, 410, 412, 413, 415, 423),
           },
         },
       },

@@ -110,7 +110,8 @@ async function decryptCase(
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
   for (const item of evidence) {
     if (!item.complete) {
-      err.write(`case ${record.id}: evidence ${item.id} is still uploading; skipped\n`);
+      const state = item.expired ? 'was left unfinished and expired' : 'is still uploading';
+      err.write(`case ${record.id}: evidence ${item.id} ${state}; skipped\n`);
       continue;
     }
     const source = await openFileSource(join(folders.data, EVIDENCE_DIR, item.id));

@@ -14,6 +14,8 @@ export const DEFAULT_MAX_EVIDENCE_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_MAX_EVIDENCE_FILES = 50;
 /** New uploads are refused when they would leave less free disk than this. */
 export const DEFAULT_MIN_FREE_BYTES = 1024 ** 3;
+/** Unfinished uploads untouched for this many days are deleted. */
+export const DEFAULT_UPLOAD_EXPIRY_DAYS = 30;
 /** Anonymous submissions (reports, follow-ups, new uploads) per source address: burst… */
 export const DEFAULT_SOURCE_BURST = 30;
 /** …refilled at this many per minute. */
@@ -43,6 +45,7 @@ const Schema = z.object({
   maxEvidenceBytes: integer(1024, 2 ** 45),
   maxEvidenceFiles: integer(1, 10_000),
   minFreeBytes: integer(0, 2 ** 52),
+  uploadExpiryDays: integer(1, 3650),
   sourceBurst: integer(1, 10_000_000),
   sourcePerMinute: integer(1, 10_000_000),
   reportsPerSecond: integer(1, 10_000_000),
@@ -63,6 +66,7 @@ export const CONFIG_FLAGS = {
   'max-evidence-bytes': ['maxEvidenceBytes', 'BACKUP_MAX_EVIDENCE_BYTES'],
   'max-evidence-files': ['maxEvidenceFiles', 'BACKUP_MAX_EVIDENCE_FILES'],
   'min-free-bytes': ['minFreeBytes', 'BACKUP_MIN_FREE_BYTES'],
+  'upload-expiry-days': ['uploadExpiryDays', 'BACKUP_UPLOAD_EXPIRY_DAYS'],
   'source-burst': ['sourceBurst', 'BACKUP_SOURCE_BURST'],
   'source-per-minute': ['sourcePerMinute', 'BACKUP_SOURCE_PER_MINUTE'],
   'reports-per-second': ['reportsPerSecond', 'BACKUP_REPORTS_PER_SECOND'],
@@ -80,6 +84,7 @@ const DEFAULTS: Record<keyof NodeConfig, string | number | undefined> = {
   maxEvidenceBytes: DEFAULT_MAX_EVIDENCE_BYTES,
   maxEvidenceFiles: DEFAULT_MAX_EVIDENCE_FILES,
   minFreeBytes: DEFAULT_MIN_FREE_BYTES,
+  uploadExpiryDays: DEFAULT_UPLOAD_EXPIRY_DAYS,
   sourceBurst: DEFAULT_SOURCE_BURST,
   sourcePerMinute: DEFAULT_SOURCE_PER_MINUTE,
   reportsPerSecond: DEFAULT_REPORTS_PER_SECOND,

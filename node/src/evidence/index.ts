@@ -1,3 +1,4 @@
+export { DEFAULT_SWEEP_INTERVAL_MS, type UploadExpiry, type UploadExpiryInit, createUploadExpiry } from './expiry.ts';
 export {
   EVIDENCE_DIR,
   type EvidenceComponents,

@@ -11,6 +11,7 @@ import { fromBase64Url } from '../../../client/src/envelope/index.ts';
 import {
   ConflictError,
   ForbiddenError,
+  GoneError,
   InsufficientStorageError,
   InvalidRequestError,
   LockedError,
@@ -89,6 +90,8 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
     const upload = store.evidence(id);
     // Someone else's upload answers exactly like a missing one.
     if (!upload || upload.caseId !== owner.id) throw new NotFoundError('upload-unknown', 'no such upload');
+    if (upload.expired)
+      throw new GoneError('upload-expired', 'this upload was left unfinished too long; start it again');
     return upload;
   }
 

@@ -26,6 +26,9 @@ export class MethodNotAllowedError extends RequestError {
 export class ConflictError extends RequestError {
   override name = 'ConflictError';
 }
+export class GoneError extends RequestError {
+  override name = 'GoneError';
+}
 export class PreconditionFailedError extends RequestError {
   override name = 'PreconditionFailedError';
 }
@@ -61,6 +64,7 @@ export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {
   NotFoundError: 404,
   MethodNotAllowedError: 405,
   ConflictError: 409,
+  GoneError: 410,
   PreconditionFailedError: 412,
   PayloadTooLargeError: 413,
   UnsupportedMediaTypeError: 415,

@@ -1,6 +1,7 @@
 export {
   ConflictError,
   ForbiddenError,
+  GoneError,
   InsufficientStorageError,
   InvalidRequestError,
   LockedError,

@@ -138,7 +138,14 @@ describe('CaseStore', () => {
       expect(reopened.allCases().map((c) => c.id)).toEqual(records.map((r) => r.id));
       expect(reopened.caseByVerifier(records[7]!.verifier)?.envelope).toBe(records[7]!.envelope);
       expect(reopened.evidenceOfCase(records[3]!.id)).toEqual([
-        { id: 'ev-1', caseId: records[3]!.id, length: 1234, complete: true },
+        {
+          id: 'ev-1',
+          caseId: records[3]!.id,
+          length: 1234,
+          complete: true,
+          expired: false,
+          createdHour: currentHour(),
+        },
       ]);
     });
   });
@@ -194,6 +201,29 @@ describe('CaseStore', () => {
     });
   });
 
+  describe('when the database was made by the first release (schema 1)', () => {
+    it('migrates it, keeping every record, and new uploads can expire', () => {
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.exec(`
+        CREATE TABLE cases (id TEXT PRIMARY KEY, verifier BLOB NOT NULL UNIQUE, reply_key BLOB NOT NULL,
+          received_hour TEXT NOT NULL, envelope TEXT NOT NULL, shared TEXT NOT NULL, status TEXT NOT NULL,
+          v INTEGER NOT NULL) STRICT;
+        CREATE TABLE evidence (id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+          length INTEGER NOT NULL, complete INTEGER NOT NULL, created_hour TEXT NOT NULL, v INTEGER NOT NULL) STRICT;
+        CREATE INDEX evidence_by_case ON evidence(case_id);
+        INSERT INTO cases VALUES ('c1', x'01', x'02', '2026-01-01T00:00Z', '{}', '{}', 'received', 1);
+        INSERT INTO evidence VALUES ('e1', 'c1', 10, 0, '2026-01-01T00:00Z', 1);
+        PRAGMA user_version = 1;
+      `);
+      db.close();
+      const s = open();
+      expect(s.allCases().map((c) => c.id)).toEqual(['c1']);
+      expect(s.evidence('e1')).toMatchObject({ caseId: 'c1', complete: false, expired: false });
+      s.markEvidenceExpired('e1');
+      expect(s.evidence('e1')?.expired).toBe(true);
+    });
+  });
+
   describe('when the database was made by newer software', () => {
     it('refuses to open it', () => {
       const db = new Database(join(dir, DATABASE_FILE));
@@ -219,13 +249,21 @@ describe('CaseStore', () => {
 
       expect(s.evidenceCount(owner.id)).toBe(2);
       expect(s.evidenceCount(other.id)).toBe(1);
-      expect(s.evidenceOfCase(owner.id)).toEqual([
-        { id: 'ev-b', caseId: owner.id, length: 10, complete: false },
-        { id: 'ev-a', caseId: owner.id, length: 20, complete: false },
+      expect(s.evidenceOfCase(owner.id)).toMatchObject([
+        { id: 'ev-b', caseId: owner.id, length: 10, complete: false, expired: false },
+        { id: 'ev-a', caseId: owner.id, length: 20, complete: false, expired: false },
       ]);
 
       s.markEvidenceComplete('ev-a');
-      expect(s.evidence('ev-a')).toEqual({ id: 'ev-a', caseId: owner.id, length: 20, complete: true });
+      expect(s.evidence('ev-a')).toMatchObject({ id: 'ev-a', caseId: owner.id, length: 20, complete: true });
+      expect(s.unfinishedEvidence().map((e) => e.id)).toEqual(['ev-b', 'ev-c']);
+      s.markEvidenceExpired('ev-b');
+      s.markEvidenceExpired('ev-a');
+      expect(s.evidence('ev-b')?.expired).toBe(true);
+      // A finished upload never expires, and an expired one no longer counts against the limit.
+      expect(s.evidence('ev-a')?.expired).toBe(false);
+      expect(s.evidenceCount(owner.id)).toBe(1);
+      expect(s.unfinishedEvidence().map((e) => e.id)).toEqual(['ev-c']);
       expect(s.evidence('ev-b')?.complete).toBe(false);
       expect(s.evidenceOfCase(other.id)[0]?.complete).toBe(false);
       expect(s.evidence('ev-missing')).toBeUndefined();

@@ -35,7 +35,18 @@ export interface EvidenceRecord {
   readonly caseId: string;
   readonly length: number;
   readonly complete: boolean;
+  /** Abandoned unfinished, and its bytes deleted. */
+  readonly expired: boolean;
+  readonly createdHour: string;
 }
+
+const EVIDENCE_COLUMNS = 'id, case_id AS caseId, length, complete, expired, created_hour AS createdHour';
+type EvidenceRow = Omit<EvidenceRecord, 'complete' | 'expired'> & { complete: number; expired: number };
+const toEvidence = (row: EvidenceRow): EvidenceRecord => ({
+  ...row,
+  complete: row.complete === 1,
+  expired: row.expired === 1,
+});
 
 interface PendingInsert {
   readonly record: NewCase;
@@ -78,12 +89,14 @@ export class CaseStore {
       insertEvidence: this.db.prepare(
         'INSERT INTO evidence (id, case_id, length, complete, created_hour, v) VALUES (?, ?, ?, 0, ?, 1)',
       ),
-      evidenceById: this.db.prepare('SELECT id, case_id AS caseId, length, complete FROM evidence WHERE id = ?'),
-      evidenceOfCase: this.db.prepare(
-        'SELECT id, case_id AS caseId, length, complete FROM evidence WHERE case_id = ? ORDER BY rowid',
+      evidenceById: this.db.prepare(`SELECT ${EVIDENCE_COLUMNS} FROM evidence WHERE id = ?`),
+      evidenceOfCase: this.db.prepare(`SELECT ${EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY rowid`),
+      unfinishedEvidence: this.db.prepare(
+        `SELECT ${EVIDENCE_COLUMNS} FROM evidence WHERE complete = 0 AND expired = 0`,
       ),
-      countEvidence: this.db.prepare('SELECT count(*) AS n FROM evidence WHERE case_id = ?'),
+      countEvidence: this.db.prepare('SELECT count(*) AS n FROM evidence WHERE case_id = ? AND expired = 0'),
       completeEvidence: this.db.prepare('UPDATE evidence SET complete = 1 WHERE id = ?'),
+      expireEvidence: this.db.prepare('UPDATE evidence SET expired = 1 WHERE id = ? AND complete = 0'),
     };
   }
 
@@ -141,17 +154,24 @@ export class CaseStore {
   }
 
   evidence(id: string): EvidenceRecord | undefined {
-    const row = this.statements.evidenceById.get(id) as
-      (Omit<EvidenceRecord, 'complete'> & { complete: number }) | undefined;
-    return row && { ...row, complete: row.complete === 1 };
+    const row = this.statements.evidenceById.get(id) as EvidenceRow | undefined;
+    return row && toEvidence(row);
   }
 
   evidenceOfCase(caseId: string): EvidenceRecord[] {
-    return (
-      this.statements.evidenceOfCase.all(caseId) as (Omit<EvidenceRecord, 'complete'> & { complete: number })[]
-    ).map((row) => ({ ...row, complete: row.complete === 1 }));
+    return (this.statements.evidenceOfCase.all(caseId) as EvidenceRow[]).map(toEvidence);
   }
 
+  /** Uploads neither finished nor expired. */
+  unfinishedEvidence(): EvidenceRecord[] {
+    return (this.statements.unfinishedEvidence.all() as EvidenceRow[]).map(toEvidence);
+  }
+
+  markEvidenceExpired(id: string): void {
+    this.statements.expireEvidence.run(id);
+  }
+
+  /** Evidence files of a case that count against its limit (expired ones do not). */
   evidenceCount(caseId: string): number {
     return (this.statements.countEvidence.get(caseId) as { n: number }).n;
   }

@@ -21,6 +21,8 @@ const MIGRATIONS: readonly string[] = [
      v            INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX evidence_by_case ON evidence(case_id);`,
+  // 2: unfinished uploads can expire (their bytes deleted, the record kept).
+  `ALTER TABLE evidence ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
