@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DecryptionError } from './aead.ts';
 import { fromBase64Url, randomBytes, toHex, utf8 } from './bytes.ts';
+import { createEvidenceEncryptor } from './evidence-encryptor.ts';
 import {
   type ByteSource,
   DEFAULT_CHUNK_BYTES,
   EVIDENCE_MAGIC,
   EvidenceFormatError,
   METADATA_BYTES,
-  createEvidenceEncryptor,
-  openEvidence,
-} from './evidence.ts';
+} from './evidence-format.ts';
+import { openEvidence } from './evidence-opener.ts';
 import { SealedBoxError, generateBoxKeyPair, openSealed, seal } from './sealed-box.ts';
 
 const CHUNK = 1024;
@@ -89,7 +89,7 @@ interface HandBuilt {
   readonly lastFlag?: (index: number, count: number) => number;
 }
 
-/** Writes an evidence file from the layout documented in evidence.ts, with WebCrypto. */
+/** Writes an evidence file from the layout documented in evidence-format.ts, with WebCrypto. */
 async function buildByHand(spec: HandBuilt): Promise<Uint8Array> {
   const chunkSize = spec.chunkSize ?? CHUNK;
   const rawKey = new Uint8Array(randomBytes(32));

@@ -17,17 +17,14 @@ export {
 export { REPORT_ENVELOPE_VERSION, REPORT_PADDING_BYTES, type SealedReport, openReport, sealReport } from './report.ts';
 export {
   type ByteSource,
-  type CreateEncryptorInit,
   DEFAULT_CHUNK_BYTES,
-  type EvidenceEncryptor,
   EvidenceFormatError,
   type EvidenceMetadata,
   type IncrementalHash,
   METADATA_BYTES,
-  type OpenedEvidence,
-  createEvidenceEncryptor,
-  openEvidence,
-} from './evidence.ts';
+} from './evidence-format.ts';
+export { type CreateEncryptorInit, type EvidenceEncryptor, createEvidenceEncryptor } from './evidence-encryptor.ts';
+export { type OpenedEvidence, openEvidence } from './evidence-opener.ts';
 export {
   RECEIPT_DIGITS,
   ReceiptCodeError,
