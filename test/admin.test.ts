@@ -17,6 +17,13 @@ import {
 const MAX_FILES = 5;
 const consent = { storage: true, referral: false, statistics: false, justice: false } as const;
 
+/** Files a report on the node, then gives the headers that create a 100-byte upload for it. */
+async function newUploadHeaders(url: string): Promise<Record<string, string>> {
+  const { casePublicKey } = await fetchNodeInfo(url);
+  const report = await submitReport({ nodeUrl: url, casePublicKey, document: {}, shared: { consent } });
+  return { 'Tus-Resumable': '1.0.0', Authorization: `Receipt ${toBase64Url(report.lookup)}`, 'Upload-Length': '100' };
+}
+
 describe('a node, as its admin sees it', () => {
   let ws: Workspace;
   let node: NodeProcess;
@@ -43,18 +50,7 @@ describe('a node, as its admin sees it', () => {
   });
 
   it('holds the files-per-report limit against parallel upload creations', async () => {
-    const info = await fetchNodeInfo(node.url);
-    const report = await submitReport({
-      nodeUrl: node.url,
-      casePublicKey: info.casePublicKey,
-      document: {},
-      shared: { consent },
-    });
-    const headers = {
-      'Tus-Resumable': '1.0.0',
-      Authorization: `Receipt ${toBase64Url(report.lookup)}`,
-      'Upload-Length': '100',
-    };
+    const headers = await newUploadHeaders(node.url);
     const statuses = await Promise.all(
       Array.from({ length: 20 }, () =>
         fetch(`${node.url}/api/v1/evidence`, { method: 'POST', headers }).then((r) => r.status),
@@ -68,17 +64,7 @@ describe('a node, as its admin sees it', () => {
     const tight = await makeWorkspace();
     const full = await startNodeProcess(tight, { flags: { 'min-free-bytes': 2 ** 50 } });
     try {
-      const report = await submitReport({
-        nodeUrl: full.url,
-        casePublicKey: (await fetchNodeInfo(full.url)).casePublicKey,
-        document: {},
-        shared: { consent },
-      });
-      const headers = {
-        'Tus-Resumable': '1.0.0',
-        Authorization: `Receipt ${toBase64Url(report.lookup)}`,
-        'Upload-Length': '100',
-      };
+      const headers = await newUploadHeaders(full.url);
       const response = await fetch(`${full.url}/api/v1/evidence`, { method: 'POST', headers });
       expect(response.status).toBe(507);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('storage-full');

@@ -46,7 +46,7 @@ export async function spawnAndWait(
   }
 }
 
-export const BACKUP = join(REPO, 'bin/backup.js');
+const BACKUP = join(REPO, 'bin/backup.js');
 export const RUN_TS = join(REPO, 'bin/run-ts.js');
 
 /** Resident set size of a process, in bytes (Linux). */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const BACKUP_BIN = join(REPO, 'bin/backup.js');
+const BACKUP_BIN = join(REPO, 'bin/backup.js');
 const START_TIMEOUT_MS = 30_000;
 
 export interface Workspace {

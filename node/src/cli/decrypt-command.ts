@@ -57,7 +57,8 @@ export async function decryptCommand(options: DecryptOptions, err: NodeJS.Writab
   const passphrase = options['passphrase-file']
     ? await readPassphraseFile(options['passphrase-file'])
     : await passphraseFromStdin(err);
-  const caseKey = await unlockCaseKey(options.data, passphrase);
+  const folders: Folders = { data: options.data, out: options.out };
+  const caseKey = await unlockCaseKey(folders.data, passphrase);
   const store = new CaseStore(options.data, { readonly: true });
   let problems = 0;
   try {
@@ -65,13 +66,7 @@ export async function decryptCommand(options: DecryptOptions, err: NodeJS.Writab
     for (const record of store.allCases()) {
       // Reports come from anonymous senders: one that does not open must not stop the rest.
       try {
-        await decryptCase(
-          record,
-          store.evidenceOfCase(record.id),
-          { ...options, data: options.data, out: options.out },
-          caseKey,
-          err,
-        );
+        await decryptCase(record, store.evidenceOfCase(record.id), folders, caseKey, err);
       } catch (error) {
         problems++;
         err.write(`case ${record.id}: cannot be opened: ${(error as Error).message}\n`);

@@ -24,8 +24,17 @@ export class ProofOfWorkGate {
     this.now = now;
   }
 
+  /** Seeds of the epochs in use, so a busy node does not recompute them per request. */
+  private readonly seeds = new Map<number, Buffer>();
+
   private seedFor(epoch: number): Buffer {
-    return createHmac('sha256', this.secret).update(`epoch ${epoch}`).digest().subarray(0, 16);
+    let seed = this.seeds.get(epoch);
+    if (!seed) {
+      seed = createHmac('sha256', this.secret).update(`epoch ${epoch}`).digest().subarray(0, 16);
+      this.seeds.set(epoch, seed);
+      for (const old of this.seeds.keys()) if (old < epoch - 1) this.seeds.delete(old);
+    }
+    return seed;
   }
 
   private epoch(): number {
