@@ -1,6 +1,8 @@
 // The composition root: builds every service of a node from its configuration and starts
 // the HTTP server. Nothing else wires services together.
 import { type Server, createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import Koa from 'koa';
@@ -14,8 +16,11 @@ import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from './intake/index
 import { KeyFileError, readKeyFile } from './keys/index.ts';
 import type { Logger } from './log/index.ts';
 import { CaseStore } from './store/index.ts';
+import { ContentLibrary, buildAppAssets, webRoutes } from './web/index.ts';
 
 export const SOFTWARE_VERSION: string = packageJson.version;
+/** The reporting app's sources and the content shipped with it. */
+const CLIENT_DIR = fileURLToPath(new URL('../../client', import.meta.url));
 /** Idle sockets are closed after this long; large uploads keep theirs busy. */
 const SOCKET_IDLE_MS = 120_000;
 const HEADERS_TIMEOUT_MS = 30_000;
@@ -59,6 +64,10 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       },
       limits,
     ),
+    ...webRoutes({
+      assets: await buildAppAssets(CLIENT_DIR),
+      content: new ContentLibrary([join(config.dataDir, 'content'), join(CLIENT_DIR, 'content')], log),
+    }),
     ...evidenceRoutes(
       { store, sourceLimiter },
       { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: config.minFreeBytes, ...limits },

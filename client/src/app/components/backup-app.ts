@@ -1,0 +1,153 @@
+// The app shell: language, navigation between screens, quick exit, and the outbox status
+// bar. Navigation never adds browser history entries (see quick-exit.ts).
+import { LitElement, html, nothing } from 'lit';
+import { type Help, FALLBACK_EXIT_URL, loadHelp, loadLanguages, loadMessages } from '../content.ts';
+import { type LanguageMeta, type Translator, createTranslator } from '../i18n.ts';
+import { quickExit } from '../quick-exit.ts';
+import { type OutboxView, watchOutbox } from '../services.ts';
+import { type ScreenName, define } from './base.ts';
+import './bu-followup.ts';
+import './bu-home.ts';
+import './bu-inform.ts';
+import './bu-language.ts';
+import './bu-report.ts';
+import './bu-status.ts';
+import './bu-urgent.ts';
+
+export class BackupApp extends LitElement {
+  static override properties = {
+    tr: { state: true },
+    screen: { state: true },
+    languages: { state: true },
+    help: { state: true },
+    outbox: { state: true },
+    failed: { state: true },
+  };
+  declare tr: Translator | undefined;
+  declare screen: ScreenName;
+  declare languages: readonly LanguageMeta[];
+  declare help: Help;
+  declare outbox: OutboxView | undefined;
+  declare failed: boolean;
+  /** Screens kept alive once opened, so going to "urgent help" never loses a report. */
+  #opened = new Set<ScreenName>();
+
+  constructor() {
+    super();
+    this.screen = 'language';
+    this.languages = [];
+    this.help = { exitUrl: FALLBACK_EXIT_URL, contacts: [] };
+    this.failed = false;
+    this.tr = undefined;
+    this.outbox = undefined;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('bu-navigate', (e) => this.#go((e as CustomEvent<ScreenName>).detail));
+    this.addEventListener('bu-language', (e) => void this.#setLanguage((e as CustomEvent<string>).detail));
+    void this.#start();
+  }
+
+  async #start(): Promise<void> {
+    try {
+      [this.languages, this.help] = await Promise.all([loadLanguages(), loadHelp()]);
+    } catch {
+      this.failed = true;
+      return;
+    }
+    const wanted = new URLSearchParams(location.search).get('lang');
+    if (wanted && this.languages.some((l) => l.code === wanted)) await this.#setLanguage(wanted);
+    // Resumes anything a reload interrupted (reports waiting to send, uploads).
+    void watchOutbox((view) => (this.outbox = view));
+  }
+
+  async #setLanguage(code: string): Promise<void> {
+    const [messages, english] = await Promise.all([
+      loadMessages(code),
+      code === 'en' ? Promise.resolve({}) : loadMessages('en').catch(() => ({})),
+    ]);
+    this.tr = createTranslator(code, messages, english);
+    document.documentElement.lang = code;
+    document.documentElement.dir = this.tr.dir;
+    document.title = this.tr.t('app.title');
+    // Replaces the current entry, so a reload keeps the language and history gains nothing.
+    const url = new URL(location.href);
+    url.searchParams.set('lang', code);
+    history.replaceState(null, '', url);
+    this.#go(this.screen === 'language' && this.#previous !== 'language' ? this.#previous : 'home');
+  }
+
+  /** Where "back" leads from the language, urgent help and information screens. */
+  #previous: ScreenName = 'language';
+
+  #go(screen: ScreenName): void {
+    if (screen !== this.screen) this.#previous = this.screen;
+    this.screen = screen;
+    this.#opened.add(screen);
+    window.scrollTo(0, 0);
+    void this.updateComplete.then(() => {
+      const active = this.querySelector<HTMLElement & { focusHeading?: () => void }>(`[data-screen="${screen}"]`);
+      active?.focusHeading?.();
+    });
+  }
+
+  protected override render() {
+    const tr = this.tr;
+    const exit = html`<button class="quick-exit" type="button" @click=${() => void quickExit(this.help.exitUrl)}>
+      ${tr?.t('exit.button') ?? 'Exit'}
+    </button>`;
+    if (this.failed)
+      return html`<header class="bar">${exit}</header>
+        <main><p role="alert">Cannot reach this service. Try again later.</p></main>`;
+    if (!tr || this.screen === 'language')
+      return html`<header class="bar">${exit}</header>
+        <main><bu-language data-screen="language" .languages=${this.languages} .tr=${tr}></bu-language></main>`;
+    const keep = (name: ScreenName) => this.#opened.has(name) || this.screen === name;
+    const hidden = (name: ScreenName) => this.screen !== name;
+    return html`
+      <header class="bar">
+        ${exit}
+        <nav aria-label=${tr.t('nav.label')}>
+          ${
+            this.screen !== 'home'
+              ? html`<button type="button" @click=${() => this.#go('home')}>${tr.t('nav.home')}</button>`
+              : nothing
+          }
+          <button type="button" @click=${() => this.#go('language')}>${tr.t('nav.language')}</button>
+        </nav>
+      </header>
+      <main>
+        ${this.screen === 'home' ? html`<bu-home data-screen="home" .tr=${tr}></bu-home>` : nothing}
+        ${
+          keep('report')
+            ? html`<bu-report
+                data-screen="report"
+                ?hidden=${hidden('report')}
+                .tr=${tr}
+                .help=${this.help}
+              ></bu-report>`
+            : nothing
+        }
+        ${
+          keep('followup')
+            ? html`<bu-followup data-screen="followup" ?hidden=${hidden('followup')} .tr=${tr}></bu-followup>`
+            : nothing
+        }
+        ${this.screen === 'inform' ? html`<bu-inform data-screen="inform" .tr=${tr}></bu-inform>` : nothing}
+        ${
+          this.screen === 'urgent'
+            ? html`<bu-urgent data-screen="urgent" .tr=${tr} .help=${this.help} .back=${this.#previous}></bu-urgent>`
+            : nothing
+        }
+      </main>
+      ${this.outbox?.items.length ? html`<bu-status .tr=${tr} .view=${this.outbox}></bu-status>` : nothing}
+    `;
+  }
+}
+
+define('backup-app', BackupApp);

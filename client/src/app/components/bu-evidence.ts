@@ -1,0 +1,119 @@
+// Attach or capture photos, video and audio, or record a spoken testimony in the page.
+// Files stay as the browser's File handles (never read whole into memory) until they are
+// encrypted chunk by chunk at sending time.
+import { html, nothing } from 'lit';
+import { Screen, define } from './base.ts';
+
+export class BuEvidence extends Screen {
+  static override properties = { ...Screen.properties, files: { attribute: false }, recording: { state: true } };
+  declare files: File[];
+  declare recording: { recorder: MediaRecorder; started: number } | undefined;
+  #recordings = 0;
+
+  constructor() {
+    super();
+    this.files = [];
+    this.recording = undefined;
+  }
+
+  #add(list: FileList | null): void {
+    if (!list) return;
+    this.files = [...this.files, ...Array.from(list)];
+    this.#changed();
+  }
+
+  #remove(file: File): void {
+    this.files = this.files.filter((f) => f !== file);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.dispatchEvent(new CustomEvent('bu-files', { detail: this.files, bubbles: true }));
+  }
+
+  async #record(): Promise<void> {
+    if (this.recording) {
+      this.recording.recorder.stop();
+      return;
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const recorder = new MediaRecorder(stream);
+    const parts: Blob[] = [];
+    recorder.ondataavailable = (e) => parts.push(e.data);
+    recorder.onstop = () => {
+      stream.getTracks().forEach((track) => track.stop());
+      const type = recorder.mimeType || 'audio/webm';
+      this.#recordings += 1;
+      this.files = [...this.files, new File(parts, `voice-${this.#recordings}.webm`, { type })];
+      this.recording = undefined;
+      this.#changed();
+    };
+    // Recorded in one-second parts: a long testimony never sits in one huge buffer.
+    recorder.start(1000);
+    this.recording = { recorder, started: Date.now() };
+  }
+
+  protected override render() {
+    const { t } = this.tr;
+    const canRecord = typeof MediaRecorder !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+    return html`
+      <p class="help">${t('evidence.intro')}</p>
+      <div class="actions">
+        <input
+          id="evidence-files"
+          class="visually-hidden"
+          type="file"
+          multiple
+          accept="image/*,video/*,audio/*"
+          @change=${(e: Event) => this.#add((e.target as HTMLInputElement).files)}
+        />
+        <label class="button" for="evidence-files">${t('evidence.choose')}</label>
+        <input
+          id="evidence-camera"
+          class="visually-hidden"
+          type="file"
+          accept="image/*,video/*"
+          capture="environment"
+          @change=${(e: Event) => this.#add((e.target as HTMLInputElement).files)}
+        />
+        <label class="button" for="evidence-camera">${t('evidence.capture')}</label>
+        ${
+          canRecord
+            ? html`<button
+                type="button"
+                aria-pressed=${this.recording ? 'true' : 'false'}
+                @click=${() => void this.#record()}
+              >
+                ${this.recording ? t('evidence.stop') : t('evidence.record')}
+              </button>`
+            : nothing
+        }
+      </div>
+      <p role="status" class="note">${this.recording ? t('evidence.recording') : ''}</p>
+      ${
+        this.files.length
+          ? html`<ul class="files" aria-label=${t('evidence.list')}>
+              ${this.files.map(
+                (f) =>
+                  html`<li>
+                    <span>${f.name}</span> <span class="size">${t('evidence.size', { mb: megabytes(f.size) })}</span>
+                    <button
+                      type="button"
+                      aria-label=${t('evidence.remove', { name: f.name })}
+                      @click=${() => this.#remove(f)}
+                    >
+                      ${t('evidence.removeShort')}
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+      <p class="note">${t('evidence.safety')}</p>
+    `;
+  }
+}
+
+const megabytes = (bytes: number) => Math.max(0.1, Math.round(bytes / 104857.6) / 10);
+
+define('bu-evidence', BuEvidence);

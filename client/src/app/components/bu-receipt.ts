@@ -1,0 +1,81 @@
+// The receipt code, shown once. Losing it is the most common failure of anonymous
+// reporting systems, so the reporter confirms it by typing part of it back before going on.
+import { html, nothing } from 'lit';
+import { Screen, define } from './base.ts';
+
+/** How many digits, from the end, the reporter types back. */
+const CONFIRM_DIGITS = 8;
+
+export class BuReceipt extends Screen {
+  static override properties = {
+    ...Screen.properties,
+    code: { attribute: false },
+    confirmed: { state: true },
+    mismatch: { state: true },
+    copied: { state: true },
+  };
+  declare code: string;
+  declare confirmed: boolean;
+  declare mismatch: boolean;
+  declare copied: boolean;
+
+  constructor() {
+    super();
+    this.confirmed = false;
+    this.mismatch = false;
+    this.copied = false;
+  }
+
+  #check(event: Event): void {
+    event.preventDefault();
+    const typed = new FormData(event.target as HTMLFormElement).get('confirm');
+    this.confirmed = asciiDigits(String(typed ?? '')) === asciiDigits(this.code).slice(-CONFIRM_DIGITS);
+    this.mismatch = !this.confirmed;
+    void this.updateComplete.then(() => this.focusHeading());
+  }
+
+  async #copy(): Promise<void> {
+    await navigator.clipboard?.writeText(this.code);
+    this.copied = true;
+  }
+
+  protected override render() {
+    const { t } = this.tr;
+    if (this.confirmed)
+      return html`<h1 tabindex="-1">${t('receipt.doneTitle')}</h1>
+        <p>${t('receipt.doneDetail')}</p>
+        <button type="button" class="primary" @click=${() => this.emit('bu-navigate', 'home')}>
+          ${t('nav.home')}
+        </button>`;
+    return html`
+      <h1 tabindex="-1">${t('receipt.title')}</h1>
+      <p>${t('receipt.intro')}</p>
+      <p class="receipt" dir="ltr" translate="no" aria-label=${t('receipt.codeLabel')} data-receipt=${this.code}>
+        ${this.code}
+      </p>
+      <p class="warning"><strong>${t('receipt.noRecovery')}</strong></p>
+      <ul>
+        <li>${t('receipt.tipWrite')}</li>
+        <li>${t('receipt.tipHide')}</li>
+      </ul>
+      <button type="button" @click=${() => void this.#copy()}>${t('receipt.copy')}</button>
+      ${this.copied ? html`<p role="status" class="note">${t('receipt.copied')}</p>` : nothing}
+      <form @submit=${(e: Event) => this.#check(e)}>
+        <label for="receipt-confirm">${t('receipt.confirm', { count: CONFIRM_DIGITS })}</label>
+        <input id="receipt-confirm" name="confirm" inputmode="numeric" autocomplete="off" dir="ltr" />
+        ${this.mismatch ? html`<p role="alert" class="warning">${t('receipt.mismatch')}</p>` : nothing}
+        <button type="submit" class="primary">${t('receipt.confirmButton')}</button>
+      </form>
+    `;
+  }
+}
+
+/** The code is made of ASCII digits; people may type Arabic-Indic ones, spaces or dashes. */
+function asciiDigits(text: string): string {
+  return text
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/[^0-9]/g, '');
+}
+
+define('bu-receipt', BuReceipt);

@@ -1,0 +1,3 @@
+export { type Asset, buildAppAssets } from './assets.ts';
+export { ContentLibrary } from './content.ts';
+export { webRoutes } from './routes.ts';
