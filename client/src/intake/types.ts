@@ -1,6 +1,6 @@
 // The intake API's wire types as the reporting side sees them. The node validates the
 // same shapes with zod (node/src/intake/schema.ts); a type test keeps the two in step.
-import type { SealedReport } from '../envelope/index.ts';
+import type { MessageAuthor, SealedMessage, SealedReport } from '../envelope/index.ts';
 
 export type TriageWindow = 'within-72h' | 'within-120h' | 'later' | 'unknown';
 
@@ -53,6 +53,44 @@ export interface NodeInfo {
 export interface ReportAccepted {
   readonly accepted: true;
   readonly evidence: { readonly endpoint: string; readonly maxBytes: number; readonly maxFiles: number };
+}
+
+export interface FollowUpRequest {
+  /** base64url of the receipt's lookup value. */
+  readonly lookup: string;
+}
+
+export interface EvidenceStatus {
+  readonly id: string;
+  /** Encrypted length in bytes. */
+  readonly size: number;
+  readonly complete: boolean;
+}
+
+/** One message of the thread as the node holds it: sealed, with what the node recorded. */
+export interface ThreadEntry {
+  readonly id: string;
+  /** Which way it reached the node: the reporter's route, or a caseworker's tool. */
+  readonly author: MessageAuthor;
+  readonly receivedHour: string;
+  readonly message: SealedMessage;
+}
+
+export interface FollowUpStatus {
+  readonly status: string;
+  readonly receivedHour: string;
+  readonly evidence: readonly EvidenceStatus[];
+  /** Oldest first. */
+  readonly messages: readonly ThreadEntry[];
+}
+
+export interface MessageSubmission {
+  readonly lookup: string;
+  readonly message: SealedMessage;
+}
+
+export interface MessageAccepted {
+  readonly id: string;
 }
 
 export interface ApiErrorBody {

@@ -102,4 +102,31 @@ describe('openApiDocument', () => {
       expect(schema?.properties?.['shared']?.required).toEqual(['consent']);
     });
   });
+
+  describe('the request body of POST /api/v1/messages', () => {
+    const schema = document.paths['/api/v1/messages']?.['post']?.requestBody?.content['application/json']?.schema;
+
+    it('requires the lookup and the sealed message, and admits nothing else', () => {
+      expect([...(schema?.required ?? [])].sort()).toEqual(['lookup', 'message']);
+      expect(schema?.additionalProperties).toBe(false);
+    });
+
+    it('requires every part of the envelope, and admits nothing else in it', () => {
+      const message = schema?.properties?.['message'];
+      expect([...(message?.required ?? [])].sort()).toEqual(['ct', 'iv', 'keys', 'v']);
+      expect(message?.additionalProperties).toBe(false);
+      expect([...(message?.properties?.['keys']?.required ?? [])].sort()).toEqual(['case', 'reporter']);
+    });
+  });
+
+  describe('the answer of POST /api/v1/followup', () => {
+    const operation = document.paths['/api/v1/followup']?.['post'] as
+      { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> } | undefined;
+    const schema = operation?.responses['200']?.content['application/json']?.schema;
+
+    it('lists the message thread', () => {
+      expect(schema?.required).toContain('messages');
+      expect(schema?.properties?.['messages']?.type).toBe('array');
+    });
+  });
 });

@@ -1,7 +1,14 @@
 // The public API contract, generated from the same zod schemas that validate requests,
 // so the document cannot drift from what the node accepts.
 import { z } from 'zod';
-import { FollowUpRequest, FollowUpStatus, ReportAccepted, ReportSubmission } from '../intake/index.ts';
+import {
+  FollowUpRequest,
+  FollowUpStatus,
+  MessageAccepted,
+  MessageSubmission,
+  ReportAccepted,
+  ReportSubmission,
+} from '../intake/index.ts';
 
 const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.array(z.string()).optional() }),
@@ -73,9 +80,16 @@ export function openApiDocument(version: string): object {
       },
       '/api/v1/followup': {
         post: {
-          summary: 'Status of a report, by its receipt’s lookup value',
+          summary: 'Status of a report and its sealed message thread, by its receipt’s lookup value',
           requestBody: { required: true, ...json(FollowUpRequest) },
-          responses: { '200': json(FollowUpStatus), ...errors(400, 404, 429) },
+          responses: { '200': json(FollowUpStatus), ...errors(400, 404, 413, 415, 429) },
+        },
+      },
+      '/api/v1/messages': {
+        post: {
+          summary: 'Add the reporter’s sealed message to the thread of a report, by its receipt’s lookup value',
+          requestBody: { required: true, ...json(MessageSubmission) },
+          responses: { '201': json(MessageAccepted), ...errors(400, 404, 413, 415, 422, 429) },
         },
       },
       '/api/v1/evidence': {

@@ -7,14 +7,17 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import {
   type BoxSecretKey,
+  type MessageDocument,
+  type SealedMessage,
   type SealedReport,
   openEvidence,
+  openMessage,
   openReport,
   wipe,
 } from '../../../client/src/envelope/index.ts';
 import { EVIDENCE_DIR } from '../evidence/index.ts';
 import { unlockCaseKey } from '../keys/index.ts';
-import { type CaseRecord, CaseStore, type EvidenceRecord } from '../store/index.ts';
+import { type CaseRecord, CaseStore, type EvidenceRecord, type MessageRecord } from '../store/index.ts';
 import { openFileSource } from './file-source.ts';
 import { readPassphraseFile } from './node-command.ts';
 import { UsageError } from './usage.ts';
@@ -71,6 +74,7 @@ export async function decryptCommand(options: DecryptOptions, err: NodeJS.Writab
         problems++;
         err.write(`case ${record.id}: cannot be opened: ${(error as Error).message}\n`);
       }
+      problems += await decryptThread(record.id, store.messagesOfCase(record.id), folders, caseKey, err);
     }
   } finally {
     store.close();
@@ -125,6 +129,50 @@ async function decryptCase(
       await source.close();
     }
   }
+}
+
+/** One message opened with the case key, or why it does not open. */
+async function openThreadMessage(
+  record: MessageRecord,
+  caseKey: BoxSecretKey,
+): Promise<{ readonly text: string; readonly sentAt?: string } | { readonly unreadable: string }> {
+  let document: MessageDocument;
+  // Reporters' messages come from anonymous senders: hostile until opened and checked.
+  try {
+    document = await openMessage(JSON.parse(record.envelope) as SealedMessage, caseKey, 'case');
+  } catch (error) {
+    return { unreadable: (error as Error).message };
+  }
+  if (document.author !== record.author)
+    return { unreadable: `it says it is from the ${document.author} but came from the ${record.author}` };
+  return document.sentAt === undefined ? { text: document.text } : { text: document.text, sentAt: document.sentAt };
+}
+
+/**
+ * Writes a case's thread to messages.json, oldest first. A message that does not open is
+ * listed there as unreadable, and counted, without stopping the others.
+ */
+async function decryptThread(
+  caseId: string,
+  messages: readonly MessageRecord[],
+  folders: Folders,
+  caseKey: BoxSecretKey,
+  err: NodeJS.WritableStream,
+): Promise<number> {
+  const dir = join(folders.out, caseId);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  let problems = 0;
+  const thread = [];
+  for (const m of messages) {
+    const opened = await openThreadMessage(m, caseKey);
+    if ('unreadable' in opened) {
+      problems++;
+      err.write(`case ${caseId}: message ${m.id} cannot be opened: ${opened.unreadable}\n`);
+    }
+    thread.push({ id: m.id, author: m.author, receivedHour: m.receivedHour, ...opened });
+  }
+  await writeFile(join(dir, 'messages.json'), `${JSON.stringify(thread, null, 2)}\n`, { mode: 0o600 });
+  return problems;
 }
 
 /** Writes the chunks to `path` and returns their SHA-256 (hex). */

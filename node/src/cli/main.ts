@@ -5,6 +5,7 @@ import { CONFIG_FLAGS } from '../config/index.ts';
 import { WrongPassphraseError } from '../keys/index.ts';
 import { decryptCommand } from './decrypt-command.ts';
 import { nodeCommand } from './node-command.ts';
+import { replyCommand } from './reply-command.ts';
 import { reportCommand } from './report-command.ts';
 import { USAGE, UsageError } from './usage.ts';
 
@@ -43,6 +44,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
           strict: true,
         });
         return await decryptCommand(values, process.stderr);
+      }
+      case 'reply': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { data: stringFlag, case: stringFlag, message: stringFlag, 'message-file': stringFlag },
+          strict: true,
+        });
+        return await replyCommand(values, process.stdout, process.stderr);
       }
       case undefined:
       case 'help':

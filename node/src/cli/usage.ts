@@ -14,6 +14,11 @@ Usage:
   backup decrypt --data DIR --out DIR [--passphrase-file FILE]
       Decrypt this node's reports and evidence into DIR (asks for the admin passphrase
       on standard input when no file is given). Plaintext lands in DIR: keep it safe.
+      Each case's folder holds report.json, its evidence and messages.json, the thread.
+  backup reply   --data DIR --case ID (--message TEXT | --message-file FILE)
+      Send a caseworker's message to the reporter of case ID (a folder name that
+      backup decrypt writes). Sealed for the caseworkers and the reporter; needs no
+      passphrase, and works while the node runs. Prints the message id.
 
 Every node flag has an environment variable: BACKUP_DATA, BACKUP_PORT, BACKUP_HOST,
 BACKUP_NAME, BACKUP_PASSPHRASE_FILE, BACKUP_POW_DIFFICULTY, … (see docs/operating.md).

@@ -1,5 +1,6 @@
 export {
   EVIDENCE_ENDPOINT,
+  MAX_REPORTER_MESSAGES,
   type IntakeComponents,
   type IntakeInit,
   intakeRoutes,
@@ -11,8 +12,12 @@ export {
   FollowUpRequest,
   FollowUpStatus,
   INCIDENT_TYPES,
+  MessageAccepted,
+  MessageSubmission,
   ReportAccepted,
   ReportSubmission,
+  SealedMessageSchema,
   SharedFields,
   TRIAGE_WINDOWS,
+  ThreadEntry,
 } from './schema.ts';

@@ -1,8 +1,9 @@
-// Anonymous intake: new reports, follow-up by receipt, and the proof-of-work seed.
+// Anonymous intake: new reports, follow-up by receipt, the reporter's messages, and the
+// proof-of-work seed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import { fromBase64Url } from '../../../client/src/envelope/index.ts';
+import { MESSAGE_MAX_PLAINTEXT_BYTES, fromBase64Url } from '../../../client/src/envelope/index.ts';
 import {
   ConflictError,
   InvalidRequestError,
@@ -10,15 +11,20 @@ import {
   PayloadTooLargeError,
   RateLimitedError,
   type Route,
+  UnprocessableError,
   type SourceRateLimiter,
   type TokenBucket,
   readJsonBody,
 } from '../http/index.ts';
-import { type CaseStore, DuplicateReceiptError } from '../store/index.ts';
+import { type CaseRecord, type CaseStore, DuplicateReceiptError, MessageLimitError } from '../store/index.ts';
 import type { ProofOfWorkGate } from './proof-of-work.ts';
-import { FollowUpRequest, ReportSubmission } from './schema.ts';
+import { FollowUpRequest, MessageSubmission, ReportSubmission } from './schema.ts';
 
 export const EVIDENCE_ENDPOINT = '/api/v1/evidence';
+/** Messages one reporter may leave in a case's thread, so a receipt cannot fill the disk. */
+export const MAX_REPORTER_MESSAGES = 500;
+// A lookup, two sealed keys, a nonce and the largest padded message in base64url, plus JSON.
+const MESSAGE_BODY_LIMIT = Math.ceil(((MESSAGE_MAX_PLAINTEXT_BYTES + 16) * 4) / 3) + 1024;
 
 export interface IntakeComponents {
   readonly store: CaseStore;
@@ -44,6 +50,13 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
 /** SHA-256 of a receipt lookup value, as the case store indexes it. */
 export function verifierOf(lookup: Uint8Array): Buffer {
   return createHash('sha256').update(lookup).digest();
+}
+
+/** The case a receipt's lookup value belongs to, or 404 receipt-unknown. */
+function caseOfLookup(store: CaseStore, lookup: string): CaseRecord {
+  const found = store.caseByVerifier(verifierOf(fromBase64Url(lookup)));
+  if (!found) throw new NotFoundError('receipt-unknown', 'no report has this receipt code on this node');
+  return found;
 }
 
 export function intakeRoutes(components: IntakeComponents, init: IntakeInit): Route[] {
@@ -102,13 +115,42 @@ export function intakeRoutes(components: IntakeComponents, init: IntakeInit): Ro
         sourceLimiter.check(ctx);
         const { json } = await readJsonBody(ctx, 1024);
         const { lookup } = parseOrThrow(FollowUpRequest, json);
-        const found = store.caseByVerifier(verifierOf(fromBase64Url(lookup)));
-        if (!found) throw new NotFoundError('receipt-unknown', 'no report has this receipt code on this node');
+        const found = caseOfLookup(store, lookup);
         ctx.body = {
           status: found.status,
           receivedHour: found.receivedHour,
           evidence: store.evidenceOfCase(found.id).map((e) => ({ id: e.id, size: e.length, complete: e.complete })),
+          messages: store.messagesOfCase(found.id).map((m) => ({
+            id: m.id,
+            author: m.author,
+            receivedHour: m.receivedHour,
+            message: JSON.parse(m.envelope) as unknown,
+          })),
         };
+      },
+    },
+    {
+      method: 'POST',
+      template: '/api/v1/messages',
+      async handle(ctx: Context) {
+        sourceLimiter.check(ctx);
+        const { json } = await readJsonBody(ctx, MESSAGE_BODY_LIMIT);
+        const { lookup, message } = parseOrThrow(MessageSubmission, json);
+        const found = caseOfLookup(store, lookup);
+        const id = randomBytes(16).toString('base64url');
+        try {
+          // This route speaks only for the holder of the receipt: the author is never taken from the body.
+          await store.insertMessage(
+            { id, caseId: found.id, author: 'reporter', envelope: JSON.stringify(message) },
+            MAX_REPORTER_MESSAGES,
+          );
+        } catch (error) {
+          if (error instanceof MessageLimitError)
+            throw new UnprocessableError('too-many-messages', `a report may hold ${MAX_REPORTER_MESSAGES} messages`);
+          throw error;
+        }
+        ctx.status = 201;
+        ctx.body = { id };
       },
     },
   ];

@@ -3,11 +3,13 @@ import {
   deriveReceiptKeys,
   generateBoxKeyPair,
   generateReceiptCode,
+  MESSAGE_MAX_PLAINTEXT_BYTES,
   receiptVerifier,
+  sealMessage,
   sealReport,
   toBase64Url,
 } from '../../../client/src/envelope/index.ts';
-import { FollowUpRequest, INCIDENT_TYPES, ReportSubmission, TRIAGE_WINDOWS } from './index.ts';
+import { FollowUpRequest, INCIDENT_TYPES, MessageSubmission, ReportSubmission, TRIAGE_WINDOWS } from './index.ts';
 
 type Json = Record<string, unknown>;
 
@@ -141,5 +143,68 @@ describe('FollowUpRequest', () => {
     ['no lookup', {}],
   ])('rejects %s', (_what, body) => {
     expect(FollowUpRequest.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('MessageSubmission', () => {
+  let valid: Json;
+  const b64 = (length: number) => 'A'.repeat(length);
+  /** base64url text of a ciphertext of `bytes` bytes. */
+  const ct = (bytes: number) => toBase64Url(new Uint8Array(bytes));
+
+  beforeAll(async () => {
+    const keys = deriveReceiptKeys(generateReceiptCode());
+    const message = await sealMessage(
+      { v: 1, author: 'reporter', text: 'هل وصلت رسالتي؟' },
+      { casePublicKey: generateBoxKeyPair().publicKey, reporterPublicKey: keys.replyPublicKey },
+    );
+    valid = { lookup: toBase64Url(keys.lookup), message };
+  });
+
+  describe('when the body is what the reporting app sends', () => {
+    it('accepts it', () => {
+      const parsed = MessageSubmission.safeParse(valid);
+      expect(parsed.error).toBeUndefined();
+      expect(parsed.data).toEqual(valid);
+    });
+  });
+
+  it.each([
+    ['the largest padded plaintext', MESSAGE_MAX_PLAINTEXT_BYTES + 16],
+    ['one block', 1024 + 16],
+  ])('accepts a ciphertext of %s', (_what, bytes) => {
+    expect(MessageSubmission.safeParse(withChange(valid, 'message.ct', ct(bytes))).success).toBe(true);
+  });
+
+  describe('when a field is wrong', () => {
+    it.each([
+      ['an author given by the sender', 'author', 'caseworker'],
+      ['an extra key in the envelope', 'message.author', 'caseworker'],
+      ['an extra sealed key', 'message.keys.node', b64(107)],
+      ['no key for the reporter', 'message.keys.reporter', undefined],
+      ['no key for the case', 'message.keys.case', undefined],
+      ['a sealed key one character short', 'message.keys.case', b64(106)],
+      ['a sealed key one character long', 'message.keys.reporter', b64(108)],
+      ['a sealed key that is not base64url', 'message.keys.case', `${b64(105)}+/`],
+      ['an iv of 15 characters', 'message.iv', b64(15)],
+      ['an iv of 17 characters', 'message.iv', b64(17)],
+      ['a ciphertext that is only a tag', 'message.ct', ct(16)],
+      ['a ciphertext not padded to 1 KiB', 'message.ct', ct(1000 + 16)],
+      ['a ciphertext without its tag', 'message.ct', ct(1024)],
+      ['a ciphertext over the largest message', 'message.ct', ct(MESSAGE_MAX_PLAINTEXT_BYTES + 1024 + 16)],
+      // 2753 characters would be 2064 = 2 × 1024 + 16 bytes, but no byte string encodes to 4k + 1 characters.
+      ['a ciphertext of a length base64url never has', 'message.ct', b64(2753)],
+      ['a ciphertext that is not base64url', 'message.ct', `${ct(1024 + 16).slice(1)}.`],
+      ['another envelope version', 'message.v', 2],
+      ['no envelope', 'message', undefined],
+      ['a short lookup', 'lookup', b64(42)],
+      ['no lookup', 'lookup', undefined],
+    ])('rejects %s', (_what, path, replacement) => {
+      const parsed = MessageSubmission.safeParse(withChange(valid, path, replacement));
+      expect(parsed.success).toBe(false);
+      const issuePaths = parsed.error!.issues.map((i) => i.path.join('.'));
+      const parent = path.split('.').slice(0, -1).join('.');
+      expect(issuePaths.some((p) => p === path || p === parent)).toBe(true);
+    });
   });
 });

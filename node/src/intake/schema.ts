@@ -1,13 +1,41 @@
 // The intake API's wire formats, validated at the edge. Everything here arrives from
 // anonymous reporters: lengths are checked before any byte is trusted.
 import { z } from 'zod';
-import { REPORT_PADDING_BYTES } from '../../../client/src/envelope/index.ts';
+import {
+  MESSAGE_AUTHORS,
+  MESSAGE_MAX_PLAINTEXT_BYTES,
+  REPORT_PADDING_BYTES,
+} from '../../../client/src/envelope/index.ts';
+
+const GCM_TAG_BYTES = 16;
 
 const base64url = (bytes: number) =>
   z
     .string()
     .length(Math.ceil((bytes * 4) / 3))
     .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+
+/** Bytes that base64url text of this length decodes to, or -1 when no byte string has this length. */
+function decodedLength(text: string): number {
+  const bytes = Math.floor((text.length * 3) / 4);
+  return Math.ceil((bytes * 4) / 3) === text.length ? bytes : -1;
+}
+
+/** AES-GCM ciphertext of a plaintext padded to 1 KiB steps, at most `maxPlaintext` bytes. */
+const paddedCiphertext = (maxPlaintext: number) =>
+  z
+    .string()
+    .max(Math.ceil(((maxPlaintext + GCM_TAG_BYTES) * 4) / 3))
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url')
+    .refine(
+      (ct) => {
+        const bytes = decodedLength(ct) - GCM_TAG_BYTES;
+        return bytes > 0 && bytes % REPORT_PADDING_BYTES === 0 && bytes <= maxPlaintext;
+      },
+      {
+        message: `must be a plaintext padded to a multiple of ${REPORT_PADDING_BYTES} bytes (at most ${maxPlaintext}), plus the 16-byte tag`,
+      },
+    );
 
 /** UN CRSV act categories (see docs/formats.md for their GBVIMS mapping). */
 export const INCIDENT_TYPES = [
@@ -70,6 +98,27 @@ export const ReportSubmission = z
 
 export const FollowUpRequest = z.object({ lookup: base64url(32) }).strict();
 
+/** A message envelope (client/src/envelope/message.ts): one content key sealed to two readers. */
+export const SealedMessageSchema = z
+  .object({
+    v: z.literal(1),
+    iv: base64url(12),
+    ct: paddedCiphertext(MESSAGE_MAX_PLAINTEXT_BYTES),
+    keys: z.object({ case: base64url(80), reporter: base64url(80) }).strict(),
+  })
+  .strict();
+
+export const MessageSubmission = z.object({ lookup: base64url(32), message: SealedMessageSchema }).strict();
+
+export const MessageAccepted = z.object({ id: z.string() });
+
+export const ThreadEntry = z.object({
+  id: z.string(),
+  author: z.enum(MESSAGE_AUTHORS),
+  receivedHour: z.string(),
+  message: SealedMessageSchema,
+});
+
 export const ReportAccepted = z.object({
   accepted: z.literal(true),
   evidence: z.object({ endpoint: z.string(), maxBytes: z.number(), maxFiles: z.number() }),
@@ -79,6 +128,8 @@ export const FollowUpStatus = z.object({
   status: z.string(),
   receivedHour: z.string(),
   evidence: z.array(z.object({ id: z.string(), size: z.number(), complete: z.boolean() })),
+  /** The thread with the caseworkers, oldest first. */
+  messages: z.array(ThreadEntry),
 });
 
 export type ReportSubmission = z.infer<typeof ReportSubmission>;

@@ -4,7 +4,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CaseStore, DATABASE_FILE, DuplicateReceiptError, type NewCase, SCHEMA_VERSION, currentHour } from './index.ts';
+import {
+  CaseStore,
+  DATABASE_FILE,
+  DuplicateReceiptError,
+  MessageLimitError,
+  type NewCase,
+  type NewMessage,
+  SCHEMA_VERSION,
+  UnknownCaseError,
+  currentHour,
+} from './index.ts';
 
 function newCase(label: string, verifier: Uint8Array = randomBytes(32)): NewCase {
   return {
@@ -15,6 +25,21 @@ function newCase(label: string, verifier: Uint8Array = randomBytes(32)): NewCase
     shared: JSON.stringify({ triage: 'unknown', label }),
   };
 }
+
+function newMessage(caseId: string, author: NewMessage['author'], label: string): NewMessage {
+  return { id: randomBytes(16).toString('base64url'), caseId, author, envelope: JSON.stringify({ v: 1, label }) };
+}
+
+/** The tables of schema 2, as the release before messages made them. */
+const SCHEMA_2 = `
+  CREATE TABLE cases (id TEXT PRIMARY KEY, verifier BLOB NOT NULL UNIQUE, reply_key BLOB NOT NULL,
+    received_hour TEXT NOT NULL, envelope TEXT NOT NULL, shared TEXT NOT NULL, status TEXT NOT NULL,
+    v INTEGER NOT NULL) STRICT;
+  CREATE TABLE evidence (id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+    length INTEGER NOT NULL, complete INTEGER NOT NULL, created_hour TEXT NOT NULL, v INTEGER NOT NULL,
+    expired INTEGER NOT NULL DEFAULT 0) STRICT;
+  CREATE INDEX evidence_by_case ON evidence(case_id);
+`;
 
 async function settle(promises: Promise<void>[]) {
   return Promise.allSettled(promises);
@@ -224,12 +249,174 @@ describe('CaseStore', () => {
     });
   });
 
+  describe('when the database was made by the release before messages (schema 2)', () => {
+    function makeSchema2() {
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.exec(`${SCHEMA_2}
+        INSERT INTO cases VALUES ('c1', x'01', x'0202', '2026-01-01T00:00Z', '{"v":1}', '{}', 'received', 1);
+        INSERT INTO evidence VALUES ('e1', 'c1', 10, 1, '2026-01-01T00:00Z', 1, 0);
+        INSERT INTO evidence VALUES ('e2', 'c1', 20, 0, '2026-01-01T00:00Z', 1, 1);
+        PRAGMA user_version = 2;
+      `);
+      db.close();
+    }
+
+    it('migrates it to the current schema, keeping every record', () => {
+      makeSchema2();
+      const s = open();
+      expect(s.allCases()).toEqual([
+        { id: 'c1', status: 'received', receivedHour: '2026-01-01T00:00Z', envelope: '{"v":1}', shared: '{}' },
+      ]);
+      expect(s.replyKeyOf('c1')).toEqual(new Uint8Array([2, 2]));
+      expect(s.evidenceOfCase('c1')).toMatchObject([
+        { id: 'e1', complete: true, expired: false },
+        { id: 'e2', complete: false, expired: true },
+      ]);
+      const other = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(other.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      } finally {
+        other.close();
+      }
+    });
+
+    it('lets the migrated cases take messages', async () => {
+      makeSchema2();
+      const s = open();
+      expect(s.messagesOfCase('c1')).toEqual([]);
+      const message = newMessage('c1', 'caseworker', 'after the upgrade');
+      await s.insertMessage(message);
+      expect(s.messagesOfCase('c1')).toEqual([{ ...message, receivedHour: currentHour() }]);
+    });
+
+    it('refuses a read-only opening until the node has upgraded it', () => {
+      makeSchema2();
+      expect(() => new CaseStore(dir, { readonly: true })).toThrow(/older than this software.*start the node/);
+      open().close();
+      store = undefined;
+      const reader = new CaseStore(dir, { readonly: true });
+      reader.close();
+    });
+  });
+
   describe('when the database was made by newer software', () => {
     it('refuses to open it', () => {
       const db = new Database(join(dir, DATABASE_FILE));
       db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
       db.close();
       expect(() => open()).toThrow(/newer than this software/);
+    });
+  });
+
+  describe('messages', () => {
+    it('are listed per case, oldest first, with the hour they arrived', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      const other = newCase('other');
+      await Promise.all([s.insertCase(owner), s.insertCase(other)]);
+      const first = newMessage(owner.id, 'caseworker', 'first');
+      const elsewhere = newMessage(other.id, 'reporter', 'elsewhere');
+      const second = newMessage(owner.id, 'reporter', 'second');
+      await s.insertMessage(first);
+      await s.insertMessage(elsewhere);
+      await s.insertMessage(second);
+      const hour = currentHour();
+      expect(s.messagesOfCase(owner.id)).toEqual([
+        { ...first, receivedHour: hour },
+        { ...second, receivedHour: hour },
+      ]);
+      expect(s.messagesOfCase(other.id)).toEqual([{ ...elsewhere, receivedHour: hour }]);
+      expect(s.messagesOfCase('no-such-case')).toEqual([]);
+    });
+
+    it('are committed once insertMessage resolves: a second connection sees them', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      await s.insertCase(owner);
+      const message = newMessage(owner.id, 'reporter', 'durable');
+      await s.insertMessage(message);
+      const other = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        const row = other.prepare('SELECT case_id AS caseId, envelope FROM messages WHERE id = ?').get(message.id);
+        expect(row).toEqual({ caseId: owner.id, envelope: message.envelope });
+      } finally {
+        other.close();
+      }
+    });
+
+    it('share a batch with new cases, and each lands', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      await s.insertCase(owner);
+      const cases = Array.from({ length: 20 }, (_, i) => newCase(`case ${i}`));
+      const messages = Array.from({ length: 20 }, (_, i) => newMessage(owner.id, 'reporter', `message ${i}`));
+      await Promise.all([...cases.map((c) => s.insertCase(c)), ...messages.map((m) => s.insertMessage(m))]);
+      expect(s.allCases()).toHaveLength(21);
+      expect(s.messagesOfCase(owner.id).map((m) => m.id)).toEqual(messages.map((m) => m.id));
+    });
+
+    it('survive closing and opening the store again', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      await s.insertCase(owner);
+      const message = newMessage(owner.id, 'caseworker', 'kept');
+      await s.insertMessage(message);
+      s.close();
+      store = undefined;
+      expect(open().messagesOfCase(owner.id)).toEqual([{ ...message, receivedHour: currentHour() }]);
+    });
+
+    describe('for a case that does not exist', () => {
+      it('are refused with UnknownCaseError, and the rest of the batch lands', async () => {
+        const s = open();
+        const owner = newCase('owner');
+        await s.insertCase(owner);
+        const good = newMessage(owner.id, 'reporter', 'good');
+        const outcomes = await settle([
+          s.insertMessage(newMessage('no-such-case', 'reporter', 'x')),
+          s.insertMessage(good),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+        expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(UnknownCaseError);
+        expect(s.messagesOfCase(owner.id).map((m) => m.id)).toEqual([good.id]);
+      });
+    });
+
+    describe('with a limit per author', () => {
+      it('holds the limit against concurrent senders, counting each author apart', async () => {
+        const s = open();
+        const owner = newCase('owner');
+        await s.insertCase(owner);
+        const outcomes = await settle(
+          Array.from({ length: 8 }, (_, i) => s.insertMessage(newMessage(owner.id, 'reporter', `r${i}`), 5)),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+        for (const o of outcomes.filter((o) => o.status === 'rejected'))
+          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(MessageLimitError);
+        await s.insertMessage(newMessage(owner.id, 'caseworker', 'still answered'), 5);
+        expect(s.messagesOfCase(owner.id).map((m) => m.author)).toEqual([
+          ...Array<string>(5).fill('reporter'),
+          'caseworker',
+        ]);
+      });
+    });
+
+    it('cannot name an author other than the reporter or a caseworker', async () => {
+      const s = open();
+      const owner = newCase('owner');
+      await s.insertCase(owner);
+      const forged = { ...newMessage(owner.id, 'reporter', 'x'), author: 'node' } as unknown as NewMessage;
+      await expect(s.insertMessage(forged)).rejects.toThrow(/CHECK constraint/);
+    });
+  });
+
+  describe('replyKeyOf', () => {
+    it('gives the reply key stored with a case, and undefined for an unknown case', async () => {
+      const s = open();
+      const record = newCase('keyed');
+      await s.insertCase(record);
+      expect(s.replyKeyOf(record.id)).toEqual(new Uint8Array(record.replyKey));
+      expect(s.replyKeyOf('no-such-case')).toBeUndefined();
     });
   });
 
@@ -297,6 +484,17 @@ describe('CaseStore', () => {
       s.close();
       store = undefined;
       expect(s.ping()).toBe(false);
+    });
+  });
+
+  describe('when opened with mustExist', () => {
+    it('refuses a folder without a database, and creates none', () => {
+      expect(() => new CaseStore(dir, { mustExist: true })).toThrow();
+      expect(() => new CaseStore(dir, { readonly: true })).toThrow();
+      const s = open();
+      s.close();
+      store = undefined;
+      new CaseStore(dir, { mustExist: true }).close();
     });
   });
 

@@ -1,14 +1,27 @@
-// Cases and evidence records in SQLite (WAL, synchronous=FULL): a commit is on disk when
-// it returns. Writes are group-committed: every insert queued during one turn of the event
-// loop shares one transaction and one fsync, and each caller is answered only after it.
+// Cases, evidence records and message threads in SQLite (WAL, synchronous=FULL): a commit
+// is on disk when it returns. Inserts of cases and messages are group-committed: every one
+// queued during one turn of the event loop shares one transaction and one fsync, and each
+// caller is answered only after it.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { migrate } from './migrations.ts';
+import type { MessageAuthor } from '../../../client/src/envelope/index.ts';
+import { assertCurrent, migrate } from './migrations.ts';
 
 export const DATABASE_FILE = 'cases.sqlite';
+/** How long a write waits for another connection's (e.g. `backup reply` beside a running node). */
+export const BUSY_TIMEOUT_MS = 5000;
 
 export class DuplicateReceiptError extends Error {
   override name = 'DuplicateReceiptError';
+}
+
+export class UnknownCaseError extends Error {
+  override name = 'UnknownCaseError';
+}
+
+/** The case already holds as many messages from this author as the caller allows. */
+export class MessageLimitError extends Error {
+  override name = 'MessageLimitError';
 }
 
 export interface NewCase {
@@ -40,6 +53,22 @@ export interface EvidenceRecord {
   readonly createdHour: string;
 }
 
+export interface NewMessage {
+  readonly id: string;
+  readonly caseId: string;
+  readonly author: MessageAuthor;
+  /** The sealed message, as JSON text. */
+  readonly envelope: string;
+}
+
+export interface MessageRecord {
+  readonly id: string;
+  readonly caseId: string;
+  readonly author: MessageAuthor;
+  readonly receivedHour: string;
+  readonly envelope: string;
+}
+
 const EVIDENCE_COLUMNS = 'id, case_id AS caseId, length, complete, expired, created_hour AS createdHour';
 type EvidenceRow = Omit<EvidenceRecord, 'complete' | 'expired'> & { complete: number; expired: number };
 const toEvidence = (row: EvidenceRow): EvidenceRecord => ({
@@ -48,10 +77,21 @@ const toEvidence = (row: EvidenceRow): EvidenceRecord => ({
   expired: row.expired === 1,
 });
 
-interface PendingInsert {
-  readonly record: NewCase;
+const MESSAGE_COLUMNS = 'id, case_id AS caseId, author, received_hour AS receivedHour, envelope';
+
+interface PendingWrite {
+  /**
+   * Runs inside the batch's transaction. Returns the error for this writer alone (its
+   * statement undone, the batch going on), or throws to fail the whole batch.
+   */
+  readonly run: (hour: string) => Error | undefined;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
+}
+
+function constraintOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT') ? code : undefined;
 }
 
 /** Received times are kept to the hour: enough for triage, less to match against traffic. */
@@ -61,16 +101,23 @@ export function currentHour(now = new Date()): string {
 
 export class CaseStore {
   private readonly db: Database.Database;
-  private queue: PendingInsert[] = [];
+  private queue: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly statements;
 
-  constructor(dataDir: string, options: { readonly readonly?: boolean } = {}) {
+  /**
+   * `readonly` for readers such as `backup decrypt`; `mustExist` for tools that write
+   * beside a running node and must not create an empty database in a mistyped folder.
+   */
+  constructor(dataDir: string, options: { readonly readonly?: boolean; readonly mustExist?: boolean } = {}) {
     this.db = new Database(join(dataDir, DATABASE_FILE), {
       readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
+      fileMustExist: (options.readonly ?? false) || (options.mustExist ?? false),
+      timeout: BUSY_TIMEOUT_MS,
     });
-    if (!options.readonly) {
+    if (options.readonly) {
+      assertCurrent(this.db);
+    } else {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       migrate(this.db);
@@ -80,6 +127,7 @@ export class CaseStore {
       insertCase: this.db.prepare(
         'INSERT INTO cases (id, verifier, reply_key, received_hour, envelope, shared, status, v) VALUES (?, ?, ?, ?, ?, ?, ?, 1)',
       ),
+      replyKeyOf: this.db.prepare('SELECT reply_key AS replyKey FROM cases WHERE id = ?'),
       caseByVerifier: this.db.prepare(
         'SELECT id, status, received_hour AS receivedHour, envelope, shared FROM cases WHERE verifier = ?',
       ),
@@ -97,13 +145,60 @@ export class CaseStore {
       countEvidence: this.db.prepare('SELECT count(*) AS n FROM evidence WHERE case_id = ? AND expired = 0'),
       completeEvidence: this.db.prepare('UPDATE evidence SET complete = 1 WHERE id = ?'),
       expireEvidence: this.db.prepare('UPDATE evidence SET expired = 1 WHERE id = ? AND complete = 0'),
+      insertMessage: this.db.prepare(
+        'INSERT INTO messages (id, case_id, author, received_hour, envelope, v) VALUES (?, ?, ?, ?, ?, 1)',
+      ),
+      messagesOfCase: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE case_id = ? ORDER BY rowid`),
+      countMessages: this.db.prepare('SELECT count(*) AS n FROM messages WHERE case_id = ? AND author = ?'),
     };
   }
 
   /** Resolves once the case is durably committed. */
   insertCase(record: NewCase): Promise<void> {
+    return this.enqueue((hour) => {
+      try {
+        this.statements.insertCase.run(
+          record.id,
+          record.verifier,
+          record.replyKey,
+          hour,
+          record.envelope,
+          record.shared,
+          'received',
+        );
+        return undefined;
+      } catch (error) {
+        const constraint = constraintOf(error);
+        if (constraint !== 'SQLITE_CONSTRAINT_UNIQUE' && constraint !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+        return new DuplicateReceiptError('a report with this receipt already exists', { cause: error });
+      }
+    });
+  }
+
+  /**
+   * Resolves once the message is durably committed. With `maxPerAuthor`, rejects with
+   * MessageLimitError when the case already holds that many messages from this author:
+   * counted inside the commit, so concurrent senders cannot pass the limit together.
+   */
+  insertMessage(record: NewMessage, maxPerAuthor?: number): Promise<void> {
+    return this.enqueue((hour) => {
+      if (maxPerAuthor !== undefined) {
+        const { n } = this.statements.countMessages.get(record.caseId, record.author) as { n: number };
+        if (n >= maxPerAuthor) return new MessageLimitError(`this case holds ${n} messages from the ${record.author}`);
+      }
+      try {
+        this.statements.insertMessage.run(record.id, record.caseId, record.author, hour, record.envelope);
+        return undefined;
+      } catch (error) {
+        if (constraintOf(error) !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+        return new UnknownCaseError('there is no such case', { cause: error });
+      }
+    });
+  }
+
+  private enqueue(run: PendingWrite['run']): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ run, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -111,29 +206,15 @@ export class CaseStore {
     });
   }
 
+  /** Every write queued during one turn of the event loop: one transaction, one fsync. */
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
     this.flushScheduled = false;
-    const outcomes: (Error | undefined)[] = [];
     const hour = currentHour();
+    let outcomes: (Error | undefined)[];
     try {
-      this.db.transaction(() => {
-        for (const { record: r } of batch) {
-          try {
-            this.statements.insertCase.run(r.id, r.verifier, r.replyKey, hour, r.envelope, r.shared, 'received');
-            outcomes.push(undefined);
-          } catch (error) {
-            // A constraint failure undoes only its own statement; the batch goes on.
-            if (
-              (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' &&
-              (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY'
-            )
-              throw error;
-            outcomes.push(new DuplicateReceiptError('a report with this receipt already exists', { cause: error }));
-          }
-        }
-      })();
+      outcomes = this.db.transaction(() => batch.map((p) => p.run(hour)))();
     } catch (error) {
       for (const p of batch) p.reject(error as Error);
       return;
@@ -147,6 +228,17 @@ export class CaseStore {
 
   allCases(): CaseRecord[] {
     return this.statements.allCases.all() as CaseRecord[];
+  }
+
+  /** The reporter's reply public key (32 bytes), to which caseworkers seal their messages. */
+  replyKeyOf(caseId: string): Uint8Array | undefined {
+    const row = this.statements.replyKeyOf.get(caseId) as { replyKey: Buffer } | undefined;
+    return row && new Uint8Array(row.replyKey);
+  }
+
+  /** A case's messages, oldest first. */
+  messagesOfCase(caseId: string): MessageRecord[] {
+    return this.statements.messagesOfCase.all(caseId) as MessageRecord[];
   }
 
   addEvidence(id: string, caseId: string, length: number): void {
