@@ -16,6 +16,20 @@ export {
 } from './sealed-box.ts';
 export { REPORT_ENVELOPE_VERSION, REPORT_PADDING_BYTES, type SealedReport, openReport, sealReport } from './report.ts';
 export {
+  MESSAGE_AUTHORS,
+  MESSAGE_ENVELOPE_VERSION,
+  MESSAGE_MAX_PLAINTEXT_BYTES,
+  type MessageAuthor,
+  type MessageDocument,
+  MessageFormatError,
+  type MessageReader,
+  type MessageRecipients,
+  MessageTooLongError,
+  type SealedMessage,
+  openMessage,
+  sealMessage,
+} from './message.ts';
+export {
   type ByteSource,
   DEFAULT_CHUNK_BYTES,
   EvidenceFormatError,
@@ -23,6 +37,7 @@ export {
   type IncrementalHash,
   METADATA_BYTES,
 } from './evidence-format.ts';
+export { blobSource } from './blob-source.ts';
 export { type CreateEncryptorInit, type EvidenceEncryptor, createEvidenceEncryptor } from './evidence-encryptor.ts';
 export { type OpenedEvidence, openEvidence } from './evidence-opener.ts';
 export {

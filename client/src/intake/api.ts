@@ -1,4 +1,9 @@
 // Talking to a node: node information, proof of work, report submission.
+//
+// A report is prepared (sealed, with a receipt made on the device) apart from being sent,
+// so the reporting app can keep the prepared bytes in its encrypted outbox until the
+// network returns. Errors are http.ts's: a NodeApiError when the node answered, what
+// fetch throws when it could not be reached, so callers tell "refused" from "later".
 import {
   type BoxPublicKey,
   POW_HEADER,
@@ -12,30 +17,8 @@ import {
   toBase64Url,
   utf8,
 } from '../envelope/index.ts';
-import type { ApiErrorBody, NodeInfo, ReportAccepted, ReportSubmission, SharedFields } from './types.ts';
-
-export class NodeApiError extends Error {
-  override name = 'NodeApiError';
-  readonly status: number;
-  readonly code: string;
-
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function call<T>(url: string, init: RequestInit): Promise<T> {
-  const response = await fetch(url, { ...init, credentials: 'omit', referrerPolicy: 'no-referrer' });
-  const text = await response.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!response.ok) {
-    const error = (body as ApiErrorBody | undefined)?.error;
-    throw new NodeApiError(response.status, error?.code ?? 'http-error', error?.message ?? `HTTP ${response.status}`);
-  }
-  return body as T;
-}
+import { NodeApiError, call } from './http.ts';
+import type { NodeInfo, ReportAccepted, ReportSubmission, SharedFields } from './types.ts';
 
 export async function fetchNodeInfo(
   nodeUrl: string,
@@ -45,12 +28,63 @@ export async function fetchNodeInfo(
   return { ...info, casePublicKey: asBoxPublicKey(fromBase64Url(info.publicKeys.case.key)) };
 }
 
-export interface SubmitReportInit {
-  readonly nodeUrl: string;
+export interface PrepareReportInit {
   readonly casePublicKey: BoxPublicKey;
-  /** Everything the reporter wrote or answered: encrypted before it leaves. */
+  /** Everything the reporter wrote or answered: encrypted here, before it is kept or sent. */
   readonly document: unknown;
   readonly shared: SharedFields;
+}
+
+export interface PreparedReport {
+  /** Shown to the reporter once; the node never sees it, and it is never stored. */
+  readonly receiptCode: string;
+  /** Derived from the receipt code: authorises evidence uploads and follow-up. */
+  readonly lookup: Uint8Array;
+  /** The JSON submission as sent: the sealed report, the shared fields and the receipt's verifier. */
+  readonly body: Uint8Array;
+}
+
+/** Makes a receipt code on the device and seals the report to the node's case key. */
+export async function prepareReport(init: PrepareReportInit): Promise<PreparedReport> {
+  const receiptCode = generateReceiptCode();
+  const keys = deriveReceiptKeys(receiptCode);
+  const submission: ReportSubmission = {
+    v: 1,
+    report: await sealReport(init.document, init.casePublicKey),
+    shared: init.shared,
+    receipt: { verifier: toBase64Url(receiptVerifier(keys.lookup)), replyKey: toBase64Url(keys.replyPublicKey) },
+  };
+  return { receiptCode, lookup: keys.lookup, body: utf8(JSON.stringify(submission)) };
+}
+
+/** Sends a prepared report; retries once if the proof-of-work seed rotated meanwhile. */
+export async function sendPreparedReport(
+  nodeUrl: string,
+  body: Uint8Array,
+  signal?: AbortSignal,
+): Promise<ReportAccepted> {
+  const bytes = new Uint8Array(body) as Uint8Array<ArrayBuffer>;
+  for (let attempt = 0; ; attempt++) {
+    const challenge = await call<{ seed: string; difficulty: number }>(new URL('/api/v1/pow', nodeUrl).href, {
+      signal,
+    });
+    const pow = await solveProofOfWork(challenge, fromBase64Url(challenge.seed), bytes, signal);
+    try {
+      return await call<ReportAccepted>(new URL('/api/v1/reports', nodeUrl).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [POW_HEADER]: pow },
+        body: bytes,
+        signal,
+      });
+    } catch (error) {
+      if (attempt === 0 && error instanceof NodeApiError && error.code === 'pow-stale') continue;
+      throw error;
+    }
+  }
+}
+
+export interface SubmitReportInit extends PrepareReportInit {
+  readonly nodeUrl: string;
   readonly signal?: AbortSignal;
 }
 
@@ -61,33 +95,9 @@ export interface SubmittedReport {
   readonly accepted: ReportAccepted;
 }
 
-/** Seals and submits a report; retries once if the proof-of-work seed rotated meanwhile. */
+/** Prepares and sends a report at once (`backup report`; the app queues it in its outbox). */
 export async function submitReport(init: SubmitReportInit): Promise<SubmittedReport> {
-  const receiptCode = generateReceiptCode();
-  const keys = deriveReceiptKeys(receiptCode);
-  const submission: ReportSubmission = {
-    v: 1,
-    report: await sealReport(init.document, init.casePublicKey),
-    shared: init.shared,
-    receipt: { verifier: toBase64Url(receiptVerifier(keys.lookup)), replyKey: toBase64Url(keys.replyPublicKey) },
-  };
-  const body = utf8(JSON.stringify(submission)) as Uint8Array<ArrayBuffer>;
-  for (let attempt = 0; ; attempt++) {
-    const challenge = await call<{ seed: string; difficulty: number }>(new URL('/api/v1/pow', init.nodeUrl).href, {
-      signal: init.signal,
-    });
-    const pow = await solveProofOfWork(challenge, fromBase64Url(challenge.seed), body, init.signal);
-    try {
-      const accepted = await call<ReportAccepted>(new URL('/api/v1/reports', init.nodeUrl).href, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [POW_HEADER]: pow },
-        body,
-        signal: init.signal,
-      });
-      return { receiptCode, lookup: keys.lookup, accepted };
-    } catch (error) {
-      if (attempt === 0 && error instanceof NodeApiError && error.code === 'pow-stale') continue;
-      throw error;
-    }
-  }
+  const prepared = await prepareReport(init);
+  const accepted = await sendPreparedReport(init.nodeUrl, prepared.body, init.signal);
+  return { receiptCode: prepared.receiptCode, lookup: prepared.lookup, accepted };
 }
