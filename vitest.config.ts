@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code; multi-process and end-to-end tests live in test/.
 export default defineConfig({
@@ -6,7 +6,14 @@ export default defineConfig({
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]],
     projects: [
-      { test: { name: 'unit', include: ['node/**/*.test.ts', 'client/**/*.test.ts', 'federation/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['node/**/*.test.ts', 'client/**/*.test.ts', 'federation/**/*.test.ts'],
+          // Component tests run in Chromium under web-test-runner (web-test-runner.config.js).
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -36,7 +36,7 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** SHA-256, fed in order. `@noble/hashes` by default; Node passes its native one. */
+/** SHA-256, fed in order. ./sha256.ts by default; Node passes its native one. */
 export interface IncrementalHash {
   update(bytes: Uint8Array): unknown;
   digest(): Uint8Array;
