@@ -25,8 +25,9 @@ export async function quickExit(exitUrl: string): Promise<void> {
 
 export async function wipeBrowserStorage(): Promise<void> {
   const tasks: Promise<unknown>[] = [...hooks].map((hook) => hook());
-  // The node answers with Clear-Site-Data, which also empties the HTTP cache.
-  tasks.push(fetch('/forget', { method: 'POST', keepalive: true, credentials: 'omit' }));
+  // The node answers with Clear-Site-Data, which also empties the HTTP cache (browsers
+  // honour it only for requests that may carry credentials; this app sets no cookies).
+  tasks.push(fetch('/forget', { method: 'POST', keepalive: true, credentials: 'same-origin' }));
   if ('caches' in self) tasks.push(caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key)))));
   if (navigator.serviceWorker)
     tasks.push(navigator.serviceWorker.getRegistrations().then((all) => Promise.all(all.map((r) => r.unregister()))));

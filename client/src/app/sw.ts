@@ -19,6 +19,7 @@ interface WorkerScope {
   skipWaiting(): Promise<void>;
   addEventListener(type: 'install' | 'activate', listener: (event: LifecycleEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: WorkerFetchEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: LifecycleEvent & { data: unknown }) => void): void;
 }
 const worker = self as unknown as WorkerScope;
 
@@ -50,6 +51,26 @@ worker.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== worker.location.origin || !KEPT.test(url.pathname)) return;
   event.respondWith(staleWhileRevalidate(event));
 });
+
+// The page lists what it loaded before this worker was in control (see offline.ts).
+worker.addEventListener('message', (event) => {
+  const { type, urls } = (event.data ?? {}) as { type?: unknown; urls?: unknown };
+  if (type !== 'keep' || !Array.isArray(urls)) return;
+  const kept = urls
+    .map(parseUrl)
+    .filter((url): url is URL => url !== undefined)
+    .filter((url) => url.origin === worker.location.origin && KEPT.test(url.pathname) && url.search === '')
+    .map((url) => url.pathname);
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...new Set(kept)])));
+});
+
+function parseUrl(value: unknown): URL | undefined {
+  try {
+    return new URL(String(value));
+  } catch {
+    return undefined;
+  }
+}
 
 async function staleWhileRevalidate(event: WorkerFetchEvent): Promise<Response> {
   const cache = await caches.open(CACHE);

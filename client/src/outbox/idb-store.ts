@@ -15,6 +15,8 @@ import {
 
 /** Database version: a later one adds its migration in `upgrade`, from `oldVersion`. */
 const VERSION = 1;
+/** Records written per transaction while staging: 8 MiB slices of the encryptor. */
+const RECORDS_PER_WRITE = 8;
 const KEYS = 'keys';
 const ITEMS = 'items';
 const CIPHERTEXT = 'ciphertext';
@@ -115,13 +117,18 @@ class IdbStore implements OutboxStore {
 
   /** Writes one record per transaction, so memory holds a record or two whatever the file's size. */
   async stageCiphertext(id: string, encryptor: EvidenceEncryptor, options: StageCiphertextOptions = {}) {
-    for (let index = 0, start = 0; start < encryptor.size; index++, start += CIPHERTEXT_RECORD_BYTES) {
+    // Large slices keep the encryptor fast (its per-slice cost dominates below a few MiB);
+    // each is cut into records and written in one transaction.
+    const sliceBytes = CIPHERTEXT_RECORD_BYTES * RECORDS_PER_WRITE;
+    for (let start = 0; start < encryptor.size; start += sliceBytes) {
       options.signal?.throwIfAborted();
-      const bytes = await encryptor.slice(start, start + CIPHERTEXT_RECORD_BYTES);
-      // A view of a larger buffer would be stored whole: keep exactly the record's bytes.
-      const record = bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      const bytes = await encryptor.slice(start, start + sliceBytes);
+      const first = start / CIPHERTEXT_RECORD_BYTES;
       await this.run([CIPHERTEXT], 'readwrite', (tx) => {
-        tx.objectStore(CIPHERTEXT).put(record, [id, index]);
+        for (let offset = 0, index = first; offset < bytes.length; offset += CIPHERTEXT_RECORD_BYTES, index++) {
+          // A copy of exactly the record's bytes: a view would store its whole buffer.
+          tx.objectStore(CIPHERTEXT).put(bytes.slice(offset, offset + CIPHERTEXT_RECORD_BYTES), [id, index]);
+        }
         return () => undefined;
       });
       options.onProgress?.(start + bytes.length, encryptor.size);

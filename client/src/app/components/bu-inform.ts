@@ -3,6 +3,7 @@
 import { html, nothing } from 'lit';
 import { type ArticleEntry, loadArticle, loadArticles } from '../content.ts';
 import { type Block, type Inline, parseArticle } from '../markdown.ts';
+import { keepForOffline } from '../offline.ts';
 import { Screen, define } from './base.ts';
 
 export class BuInform extends Screen {
@@ -36,8 +37,9 @@ export class BuInform extends Screen {
     try {
       this.list = await loadArticles(lang);
       this.failed = false;
-      // Warm the offline copy of every article; failures only mean "not offline yet".
-      for (const entry of this.list) void loadArticle(lang, entry.slug).catch(() => undefined);
+      // Fetch every article once, so all of them can be read offline later.
+      await Promise.allSettled(this.list.map((entry) => loadArticle(lang, entry.slug)));
+      void keepForOffline();
     } catch {
       this.failed = true;
     }

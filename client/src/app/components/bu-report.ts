@@ -59,8 +59,6 @@ export class BuReport extends Screen {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
-    // Fetch the sending code while the reporter answers, so sending works offline later.
-    void prepareSending().catch(() => undefined);
   }
 
   async #load(): Promise<void> {
@@ -69,6 +67,9 @@ export class BuReport extends Screen {
       this.#questionnaire = parseQuestionnaire(questionnaire);
       this.#areas = Array.isArray(areas) ? areas : [];
       this.phase = { kind: 'steps' };
+      // Once the first question shows, fetch the sending code while the reporter answers,
+      // so sending works even if the connection is gone by then.
+      void this.updateComplete.then(() => prepareSending().catch(() => undefined));
     } catch {
       this.phase = { kind: 'broken' };
     }

@@ -1,0 +1,120 @@
+// Quick exit and offline reading, in Debian's Chromium against a real node.
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodeProcess, type Workspace, makeWorkspace } from '../helpers/node-process.ts';
+import { serviceWorkerReady, startAppNode, storageOf, writeContent } from './app-support.ts';
+import { type LaunchedBrowser, launchBrowser, recordRequests } from './harness.ts';
+
+let ws: Workspace;
+let node: NodeProcess;
+let neutral: Server;
+let neutralUrl: string;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  // The "neutral site" quick exit goes to: another origin on loopback.
+  neutral = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>News</title>'));
+  await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', resolve));
+  neutralUrl = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}/weather`;
+  ws = await makeWorkspace('backup-safety-');
+  await writeContent(ws, { 'help.json': { exitUrl: neutralUrl, contacts: [] } });
+  node = await startAppNode(ws);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.kill();
+  neutral?.close();
+  await ws?.cleanup();
+});
+
+async function openInform(page: Page, lang: string): Promise<void> {
+  await page.goto(`${node.url}/?lang=${lang}`);
+  await page.locator('bu-home').waitFor();
+  await page.locator('bu-home button.choice').nth(3).click();
+  await page.locator('bu-inform button.choice').first().waitFor();
+}
+
+describe('quick exit', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let historyLength: number;
+
+  beforeAll(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    await openInform(page, 'en');
+    historyLength = await page.evaluate(() => history.length);
+    await page.locator('bu-inform button.choice').nth(1).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await serviceWorkerReady(page);
+    // Whatever the app may have put in storage must go too.
+    await page.evaluate(async () => {
+      sessionStorage.setItem('x', 'y');
+      localStorage.setItem('x', 'y');
+      await new Promise((resolve) => (indexedDB.open('backup-outbox').onsuccess = resolve));
+    });
+  });
+
+  afterAll(() => context?.close());
+
+  it('is there before: the app did store its offline copy (so the checks below can fail)', async () => {
+    const before = await storageOf(context, page, node.url);
+    expect(before.byType).toHaveProperty('cache_storage');
+    expect(before.byType).toHaveProperty('service_workers');
+  });
+
+  it('goes to the neutral site in one tap and leaves no way Back', async () => {
+    await page.getByRole('button', { name: 'Quick exit' }).click();
+    await page.waitForURL(neutralUrl);
+    // The app's entry was replaced and it never added one: Back leads to where the tab
+    // was before (here the blank page it opened with), never to the app.
+    expect(await page.evaluate(() => history.length)).toBe(historyLength);
+    await page.goBack();
+    expect(page.url()).toBe('about:blank');
+  });
+
+  it('leaves no app data in the browser’s storage', async () => {
+    // Chromium updates its usage figures shortly after the deletions.
+    await expect.poll(async () => (await storageOf(context, page, node.url)).byType, { timeout: 10_000 }).toEqual({});
+    const probe = await context.newPage();
+    await probe.goto(`${node.url}/api/v1/health`);
+    expect(
+      await probe.evaluate(async () => ({
+        databases: (await indexedDB.databases()).length,
+        caches: (await caches.keys()).length,
+        workers: (await navigator.serviceWorker.getRegistrations()).length,
+        local: localStorage.length,
+      })),
+    ).toEqual({ databases: 0, caches: 0, workers: 0, local: 0 });
+    await probe.close();
+  });
+});
+
+describe('information articles', () => {
+  it('open with the network off after one visit, with no request beyond the node', async () => {
+    const context = await browser.newContext();
+    const requests = recordRequests(context);
+    const page = await context.newPage();
+    await openInform(page, 'fr');
+    await serviceWorkerReady(page);
+    // Every article of the language is fetched once the list is open; wait for them.
+    await page.waitForLoadState('networkidle');
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('bu-home button.choice').nth(3).click();
+    const titles = page.locator('bu-inform button.choice');
+    await expect.poll(() => titles.count()).toBe(7);
+    await titles.nth(4).click();
+    const article = page.locator('bu-inform article');
+    await expect.poll(() => article.locator('h1').textContent()).toMatch(/\S/);
+    expect(await article.locator('p').count()).toBeGreaterThan(2);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    requests.assertOnlyOrigin(node.url);
+    await context.close();
+  });
+});
