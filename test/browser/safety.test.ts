@@ -118,3 +118,41 @@ describe('information articles', () => {
     await context.close();
   });
 });
+
+describe('drafts', () => {
+  it('keeps nothing while the reporter answers, and a draft only under the passcode they chose', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const stored = () =>
+      page.evaluate(async () => ({
+        databases: (await indexedDB.databases()).map((db) => db.name),
+        local: localStorage.length,
+        session: sessionStorage.length,
+      }));
+    await page.goto(`${node.url}/?lang=en`);
+    await page.getByRole('button', { name: /Tell what happened/ }).click();
+    await page.getByRole('radio', { name: 'It happened to me' }).check();
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Forced to marry' }).check();
+    expect(await stored()).toEqual({ databases: [], local: 0, session: 0 });
+
+    await page.getByRole('button', { name: 'Save a draft on this phone' }).click();
+    await page.getByLabel(/Choose a passcode/).fill('river 2026');
+    await page.getByLabel('Type the passcode again').fill('river 2026');
+    await page.getByRole('button', { name: 'Lock and save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
+    expect((await stored()).databases).toEqual(['backup-draft']);
+
+    await page.reload();
+    await page.getByRole('button', { name: /Tell what happened/ }).click();
+    await page.getByLabel('Passcode').fill('wrong passcode');
+    await page.getByRole('button', { name: 'Continue my draft' }).click();
+    await page.getByRole('alert').filter({ hasText: 'does not open' }).waitFor();
+    await page.getByLabel('Passcode').fill('river 2026');
+    await page.getByRole('button', { name: 'Continue my draft' }).click();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Forced to marry' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    expect(await page.getByRole('radio', { name: 'It happened to me' }).isChecked()).toBe(true);
+    await context.close();
+  });
+});

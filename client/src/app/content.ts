@@ -13,6 +13,8 @@ export interface Contact {
   readonly phone?: string;
   readonly where?: Readonly<Record<string, string>>;
   readonly hours?: Readonly<Record<string, string>>;
+  /** Area codes (as in areas.json) this service covers: shown first to reporters there. */
+  readonly areas?: readonly string[];
 }
 
 export interface Help {

@@ -10,6 +10,7 @@ import './bu-followup.ts';
 import './bu-home.ts';
 import './bu-inform.ts';
 import './bu-language.ts';
+import type { BuReport } from './bu-report.ts';
 import './bu-report.ts';
 import './bu-status.ts';
 import './bu-urgent.ts';
@@ -96,6 +97,11 @@ export class BackupApp extends LitElement {
     });
   }
 
+  #reportedArea(): string | undefined {
+    const area = this.querySelector<BuReport>('bu-report')?.answers['area'];
+    return typeof area === 'string' ? area : undefined;
+  }
+
   protected override render() {
     const tr = this.tr;
     const exit = html`<button class="quick-exit" type="button" @click=${() => void quickExit(this.help.exitUrl)}>
@@ -141,7 +147,13 @@ export class BackupApp extends LitElement {
         ${this.screen === 'inform' ? html`<bu-inform data-screen="inform" .tr=${tr}></bu-inform>` : nothing}
         ${
           this.screen === 'urgent'
-            ? html`<bu-urgent data-screen="urgent" .tr=${tr} .help=${this.help} .back=${this.#previous}></bu-urgent>`
+            ? html`<bu-urgent
+                data-screen="urgent"
+                .tr=${tr}
+                .help=${this.help}
+                .back=${this.#previous}
+                .area=${this.#reportedArea()}
+              ></bu-urgent>`
             : nothing
         }
       </main>

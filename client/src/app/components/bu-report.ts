@@ -16,10 +16,12 @@ import {
   urgentWindow,
   visibleSteps,
 } from '../questionnaire.ts';
+import { MIN_PASSCODE_LENGTH, deleteDraft, hasDraft, openDraft, saveDraft } from '../draft.ts';
 import { prepareSending, sendReport } from '../services.ts';
 import { Screen, define } from './base.ts';
 import './bu-evidence.ts';
 import './bu-receipt.ts';
+import { type DraftActions, type DraftState, draftOffer, draftSaver } from './draft-panel.ts';
 import { renderQuestion } from './question.ts';
 
 type Phase =
@@ -38,12 +40,14 @@ export class BuReport extends Screen {
     step: { state: true },
     answers: { state: true },
     consent: { state: true },
+    draft: { state: true },
   };
   declare help: Help;
   declare phase: Phase;
   declare step: number;
   declare answers: Answers;
   declare consent: Readonly<Record<ConsentUse, boolean>>;
+  declare draft: DraftState;
   #questionnaire: Questionnaire | undefined;
   #areas: readonly Area[] = [];
   #files: File[] = [];
@@ -54,6 +58,36 @@ export class BuReport extends Screen {
     this.step = 0;
     this.answers = {};
     this.consent = { storage: false, referral: false, statistics: false, justice: false };
+    this.draft = { kind: 'none' };
+  }
+
+  readonly #draftActions: DraftActions = {
+    open: (passcode) => void this.#openDraft(passcode),
+    discard: () => void deleteDraft().then(() => (this.draft = { kind: 'none' })),
+    startSaving: () => (this.draft = { kind: 'saving' }),
+    save: (passcode, again) => void this.#saveDraft(passcode, again),
+  };
+
+  async #saveDraft(passcode: string, again: string): Promise<void> {
+    if (passcode.length < MIN_PASSCODE_LENGTH) this.draft = { kind: 'saving', problem: 'short' };
+    else if (passcode !== again) this.draft = { kind: 'saving', problem: 'different' };
+    else {
+      await saveDraft({ v: 1, answers: this.answers, step: this.step, consent: this.consent }, passcode);
+      this.draft = { kind: 'saved' };
+    }
+  }
+
+  async #openDraft(passcode: string): Promise<void> {
+    try {
+      const draft = parseDraft(await openDraft(passcode));
+      this.answers = draft.answers;
+      this.step = draft.step;
+      this.consent = draft.consent;
+      this.draft = { kind: 'none' };
+      void this.updateComplete.then(() => this.focusHeading());
+    } catch {
+      this.draft = { kind: 'saved-earlier', wrong: true };
+    }
   }
 
   override connectedCallback(): void {
@@ -67,6 +101,7 @@ export class BuReport extends Screen {
       this.#questionnaire = parseQuestionnaire(questionnaire);
       this.#areas = Array.isArray(areas) ? areas : [];
       this.phase = { kind: 'steps' };
+      if (await hasDraft()) this.draft = { kind: 'saved-earlier' };
       // Once the first question shows, fetch the sending code while the reporter answers,
       // so sending works even if the connection is gone by then.
       void this.updateComplete.then(() => prepareSending().catch(() => undefined));
@@ -100,9 +135,10 @@ export class BuReport extends Screen {
         onProgress: (done, total) => (this.phase = { kind: 'sending', done, total }),
       });
       this.phase = { kind: 'receipt', code: receiptCode };
-      // Nothing of the report stays in this page once it is sealed.
+      // Nothing of the report stays in this page, or in a draft, once it is sealed.
       this.answers = {};
       this.#files = [];
+      await deleteDraft();
     } catch (error) {
       this.phase = { kind: 'failed', reason: (error as Error).name };
     }
@@ -142,6 +178,7 @@ export class BuReport extends Screen {
     const last = index === steps.length - 1;
     const urgent = urgentWindow(questionnaire, this.answers);
     return html`
+      ${draftOffer(this.tr, this.draft, this.#draftActions)}
       <p class="progress-text" id="progress-text">${t('report.progress', { step: index + 1, total: steps.length })}</p>
       <progress max=${steps.length} value=${index + 1} aria-labelledby="progress-text"></progress>
       ${
@@ -192,6 +229,7 @@ export class BuReport extends Screen {
                 } <button type="button" class="primary" @click=${() => this.#move(1)}>${t('common.next')}</button>`
         }
       </div>
+      ${draftSaver(this.tr, this.draft, this.#draftActions)}
     `;
   }
 
@@ -224,6 +262,22 @@ export class BuReport extends Screen {
       ${this.consent.storage ? nothing : html`<p class="note" role="status">${t('consent.storageRequired')}</p>`}
     `;
   }
+}
+
+/** A draft is read back defensively: it comes from storage, not from this page. */
+function parseDraft(value: unknown): { answers: Answers; step: number; consent: Record<ConsentUse, boolean> } {
+  const draft = (value ?? {}) as { answers?: unknown; step?: unknown; consent?: unknown };
+  const answers: Record<string, Answer> = {};
+  for (const [id, answer] of Object.entries((draft.answers ?? {}) as Record<string, unknown>)) {
+    if (typeof answer === 'string') answers[id] = answer;
+    else if (Array.isArray(answer)) answers[id] = answer.filter((a): a is string => typeof a === 'string');
+  }
+  const consent = (draft.consent ?? {}) as Partial<Record<ConsentUse, unknown>>;
+  return {
+    answers,
+    step: Number.isInteger(draft.step) ? Math.max(0, draft.step as number) : 0,
+    consent: Object.fromEntries(CONSENT_USES.map((use) => [use, consent[use] === true])) as Record<ConsentUse, boolean>,
+  };
 }
 
 define('bu-report', BuReport);

@@ -8,6 +8,8 @@ import type { BuEvidence } from './bu-evidence.ts';
 import './bu-evidence.ts';
 import type { BuReceipt } from './bu-receipt.ts';
 import './bu-receipt.ts';
+import type { BuUrgent } from './bu-urgent.ts';
+import './bu-urgent.ts';
 import { renderQuestion } from './question.ts';
 
 let tr: Translator;
@@ -139,5 +141,44 @@ describe('the evidence list', () => {
     await evidence.updateComplete;
     equal(evidence.files.map((f) => f.name).join(), 'note.ogg');
     equal(unnamedControls(evidence).join(), '');
+  });
+});
+
+describe('urgent help', () => {
+  const contacts = [
+    { kind: 'medical', name: { en: 'Far clinic' }, phone: '+1 555 0100', areas: ['UA63'] },
+    { kind: 'hotline', name: { en: 'Near hotline', fr: 'Ligne proche' }, phone: '+1 555 0199', areas: ['UA80'] },
+  ];
+
+  it('says why time matters and lists the services of the reporter’s area first', async () => {
+    const urgent = await mount<BuUrgent>('bu-urgent', {
+      help: { exitUrl: 'https://example.org/', contacts },
+      back: 'home',
+      area: 'UA80',
+    });
+    ok(urgent.textContent?.includes(tr.t('urgent.pep.title')), 'the 72-hour window is named');
+    ok(urgent.textContent?.includes(tr.t('urgent.ec.title')), 'the 120-hour window is named');
+    const listed = [...urgent.querySelectorAll('.contacts li strong')].map((el) => el.textContent);
+    equal(listed.join(), 'Near hotline,Far clinic');
+    equal(urgent.querySelector('.contacts li .near')?.textContent, tr.t('urgent.near'));
+    equal(urgent.querySelector('.contacts a')?.getAttribute('href'), 'tel:+15550199');
+  });
+});
+
+describe('audio prompts', () => {
+  it('puts a named play button beside a question whose translation ships a recording', () => {
+    const spoken = createTranslator('ha', { '@meta': { audio: { 'q.place.label': 'place.ogg' } } }, {});
+    const container = document.createElement('div');
+    document.body.replaceChildren(container);
+    render(
+      renderQuestion(
+        { id: 'place', type: 'text', options: [], urgent: [] },
+        { tr: spoken, areas: [], value: undefined, set: () => {} },
+      ),
+      container,
+    );
+    const play = container.querySelector<HTMLButtonElement>('button.listen');
+    ok(play, 'a play button is there');
+    equal(play.getAttribute('aria-label'), 'question.listen');
   });
 });
