@@ -129,7 +129,7 @@ describe('a report in Arabic, with the mouse', () => {
     await page.getByRole('checkbox', { name: t['q.needs.opt.medical'] }).check();
     await next();
 
-    await page.locator('#evidence-files').setInputFiles(files.videoPath);
+    await page.locator('bu-report [data-role="files"]').setInputFiles(files.videoPath);
     await page.getByRole('button', { name: t['evidence.record'] }).click();
     await page.getByRole('status').filter({ hasText: t['evidence.recording']! }).waitFor();
     await page.waitForTimeout(1500);
@@ -162,7 +162,7 @@ describe('a report in Arabic, with the mouse', () => {
     reported = { receipt, markers, files: { video: files.video } };
   });
 
-  it('comes back with the receipt, reads the caseworker’s reply and answers it', async () => {
+  it('comes back with the receipt, reads the caseworker’s reply, answers it and adds evidence', async () => {
     const reply = `REPLY-AR-${randomBytes(8).toString('hex')}`;
     const answer = `ANSWER-AR-${randomBytes(8).toString('hex')}`;
     const caseId = await caseWith(reported.markers.narrative!);
@@ -179,6 +179,16 @@ describe('a report in Arabic, with the mouse', () => {
     await page.getByRole('button', { name: t['followup.send'], exact: true }).click();
     await page.locator('[data-author="reporter"]').filter({ hasText: answer }).waitFor();
 
+    // More evidence, added with the receipt.
+    const extra = randomBytes(400_000);
+    const extraPath = join(ws.dir, 'ar-extra.jpg');
+    await writeFile(extraPath, extra);
+    await page.locator('bu-followup [data-role="files"]').setInputFiles(extraPath);
+    await page.getByRole('button', { name: t['followup.attach'] }).click();
+    await waitForOutboxDone(page, 4);
+    await a11y.check(page, 'follow-up evidence');
+    Object.assign(reported.files, { extra });
+
     const thread = JSON.parse(await readFile(join(await decryptAll('ar'), caseId, 'messages.json'), 'utf8')) as {
       author: string;
       text: string;
@@ -188,7 +198,7 @@ describe('a report in Arabic, with the mouse', () => {
     Object.assign(reported.markers, { reply, answer });
   });
 
-  it('delivered the report and both files intact, and the voice recording is audio', async () => {
+  it('delivered the report and every file intact, and the voice recording is audio', async () => {
     const caseId = await caseWith(reported.markers.narrative!);
     const out = await decryptAll('ar-files');
     const report = JSON.parse(await readFile(join(out, caseId, 'report.json'), 'utf8'));
@@ -197,8 +207,9 @@ describe('a report in Arabic, with the mouse', () => {
     expect(report.report.answers.place).toBe(reported.markers.place);
     expect(report.report.lang).toBe('ar');
     const evidence = await evidenceOf(out, caseId);
-    expect(evidence.map((e) => e.name).sort()).toEqual(['ar-video.mp4', 'voice-1.webm']);
+    expect(evidence.map((e) => e.name).sort()).toEqual(['ar-extra.jpg', 'ar-video.mp4', 'voice-1.webm']);
     expect(evidence.find((e) => e.name === 'ar-video.mp4')!.sha256).toBe(sha256(reported.files.video!));
+    expect(evidence.find((e) => e.name === 'ar-extra.jpg')!.sha256).toBe(sha256(reported.files.extra!));
     const voice = evidence.find((e) => e.name === 'voice-1.webm')!;
     expect(voice.type).toMatch(/^audio\//);
     expect(voice.bytes.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
@@ -257,7 +268,7 @@ describe('a report in French, with the keyboard only', () => {
     await next();
 
     for (const path of [files.videoPath, files.audioPath]) {
-      await focus(page, page.locator('#evidence-files'));
+      await focus(page, page.locator('bu-report [data-role="files"]'));
       const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
       await chooser.setFiles(path);
     }

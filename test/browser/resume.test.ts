@@ -53,7 +53,7 @@ describe('an evidence upload cut by the network and a reload', () => {
 
     await page.getByRole('button', { name: /Tell what happened/ }).click();
     for (let step = 0; step < 7; step++) await page.getByRole('button', { name: 'Skip', exact: true }).click();
-    await page.locator('#evidence-files').setInputFiles(path);
+    await page.locator('bu-report [data-role="files"]').setInputFiles(path);
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByRole('checkbox', { name: /keeps my report/ }).check();
 
@@ -127,7 +127,7 @@ describe('a report finished with no network', () => {
 
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     for (let step = 0; step < 6; step++) await page.getByRole('button', { name: 'Skip', exact: true }).click();
-    await page.locator('#evidence-files').setInputFiles(path);
+    await page.locator('bu-report [data-role="files"]').setInputFiles(path);
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByRole('checkbox', { name: /keeps my report/ }).check();
     await page.getByRole('button', { name: 'Send my report' }).click();

@@ -4,11 +4,15 @@
 import { html, nothing } from 'lit';
 import { Screen, define } from './base.ts';
 
+let instances = 0;
+
 export class BuEvidence extends Screen {
   static override properties = { ...Screen.properties, files: { attribute: false }, recording: { state: true } };
   declare files: File[];
   declare recording: { recorder: MediaRecorder; started: number } | undefined;
   #recordings = 0;
+  /** The report and the follow-up screens each have one: their ids must not collide. */
+  readonly #id = `evidence-${++instances}`;
 
   constructor() {
     super();
@@ -60,23 +64,24 @@ export class BuEvidence extends Screen {
       <p class="help">${t('evidence.intro')}</p>
       <div class="actions">
         <input
-          id="evidence-files"
+          id=${`${this.#id}-files`}
+          data-role="files"
           class="visually-hidden"
           type="file"
           multiple
           accept="image/*,video/*,audio/*"
           @change=${(e: Event) => this.#add((e.target as HTMLInputElement).files)}
         />
-        <label class="button" for="evidence-files">${t('evidence.choose')}</label>
+        <label class="button" for=${`${this.#id}-files`}>${t('evidence.choose')}</label>
         <input
-          id="evidence-camera"
+          id=${`${this.#id}-camera`}
           class="visually-hidden"
           type="file"
           accept="image/*,video/*"
           capture="environment"
           @change=${(e: Event) => this.#add((e.target as HTMLInputElement).files)}
         />
-        <label class="button" for="evidence-camera">${t('evidence.capture')}</label>
+        <label class="button" for=${`${this.#id}-camera`}>${t('evidence.capture')}</label>
         ${
           canRecord
             ? html`<button

@@ -128,7 +128,7 @@ describe('the evidence list', () => {
     const picked = new DataTransfer();
     picked.items.add(new File([new Uint8Array(2048)], 'photo.jpg', { type: 'image/jpeg' }));
     picked.items.add(new File([new Uint8Array(10)], 'note.ogg', { type: 'audio/ogg' }));
-    const input = evidence.querySelector<HTMLInputElement>('#evidence-files')!;
+    const input = evidence.querySelector<HTMLInputElement>('[data-role="files"]')!;
     input.files = picked.files;
     input.dispatchEvent(new Event('change'));
     await evidence.updateComplete;
