@@ -1,6 +1,9 @@
 // Quick exit and offline reading, in Debian's Chromium against a real node.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, type Workspace, makeWorkspace } from '../helpers/node-process.ts';
@@ -153,6 +156,42 @@ describe('drafts', () => {
     await expect.poll(() => page.getByRole('checkbox', { name: 'Forced to marry' }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     expect(await page.getByRole('radio', { name: 'It happened to me' }).isChecked()).toBe(true);
+    await context.close();
+  });
+});
+
+describe('quick exit during an upload', () => {
+  it('still leaves nothing of the outbox behind', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const path = join(ws.dir, 'upload-then-exit.mp4');
+    await writeFile(path, randomBytes(12 * 1024 * 1024));
+    await page.goto(`${node.url}/?lang=en`);
+    await page.getByRole('button', { name: /Tell what happened/ }).click();
+    for (let step = 0; step < 7; step++) await page.getByRole('button', { name: 'Skip', exact: true }).click();
+    await page.locator('bu-report [data-role="files"]').setInputFiles(path);
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.getByRole('checkbox', { name: /keeps my report/ }).check();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    });
+    await page.getByRole('button', { name: 'Send my report' }).click();
+    await page.locator('bu-status li[data-state="uploading"]').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name))).toEqual([
+      'backup-outbox',
+    ]);
+
+    await page.getByRole('button', { name: 'Quick exit' }).click();
+    await page.waitForURL(neutralUrl);
+    await expect.poll(async () => (await storageOf(context, page, node.url)).byType, { timeout: 10_000 }).toEqual({});
+    const probe = await context.newPage();
+    await probe.goto(`${node.url}/api/v1/health`);
+    expect(await probe.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
     await context.close();
   });
 });
