@@ -83,15 +83,10 @@ describe('a message thread between a caseworker and a reporter', () => {
   });
 
   it('takes a caseworker’s reply from `backup reply` while the node runs', async () => {
-    const result = await runCli([
-      'reply',
-      '--data',
-      ws.dataDir,
-      '--case',
-      caseId,
-      '--message',
-      `نحن هنا لمساعدتك. ${caseworkerMarker}`,
-    ]);
+    const result = await runCli(
+      ['reply', '--data', ws.dataDir, '--case', caseId, '--message-file', '-'],
+      `نحن هنا لمساعدتك. ${caseworkerMarker}\n`,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });

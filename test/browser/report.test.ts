@@ -166,7 +166,10 @@ describe('a report in Arabic, with the mouse', () => {
     const reply = `REPLY-AR-${randomBytes(8).toString('hex')}`;
     const answer = `ANSWER-AR-${randomBytes(8).toString('hex')}`;
     const caseId = await caseWith(reported.markers.narrative!);
-    const sent = await runCli(['reply', '--data', ws.dataDir, '--case', caseId, '--message', `مرحبا. ${reply}`]);
+    const sent = await runCli(
+      ['reply', '--data', ws.dataDir, '--case', caseId, '--message-file', '-'],
+      `مرحبا. ${reply}`,
+    );
     expect(sent.code, sent.stderr).toBe(0);
 
     await page.getByRole('navigation').getByRole('button', { name: t['nav.home'] }).click();

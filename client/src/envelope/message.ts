@@ -60,7 +60,8 @@ function checkDocument(value: unknown): MessageDocument {
     throw new MessageFormatError('a message is a JSON object');
   const doc = value as Record<string, unknown>;
   const extra = Object.keys(doc).find((key) => !DOCUMENT_KEYS.has(key));
-  if (extra !== undefined) throw new MessageFormatError(`a message has no field "${extra}"`);
+  // The name is the sender's: quoted as JSON, so no control character reaches a terminal.
+  if (extra !== undefined) throw new MessageFormatError(`a message has no field ${JSON.stringify(extra)}`);
   if (doc['v'] !== MESSAGE_ENVELOPE_VERSION) throw new MessageFormatError('a message document has v: 1');
   if (!MESSAGE_AUTHORS.includes(doc['author'] as MessageAuthor))
     throw new MessageFormatError('a message is by the reporter or a caseworker');

@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'reply': {
         const { values } = parseArgs({
           args: rest,
-          options: { data: stringFlag, case: stringFlag, message: stringFlag, 'message-file': stringFlag },
+          options: { data: stringFlag, case: stringFlag, 'message-file': stringFlag },
           strict: true,
         });
         return await replyCommand(values, process.stdout, process.stderr);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BoxSecretKey,
@@ -52,7 +52,14 @@ describe('replyCommand', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const reply = (options: Parameters<typeof replyCommand>[0]) => replyCommand(options, sink(), sink());
+  /** `message` goes in on standard input, as `--message-file -`. */
+  const reply = ({ message, ...options }: Parameters<typeof replyCommand>[0] & { message?: string }) =>
+    replyCommand(
+      message === undefined ? options : { ...options, 'message-file': '-' },
+      sink(),
+      sink(),
+      Readable.from([message ?? '']),
+    );
 
   function thread() {
     const store = new CaseStore(dir, { readonly: true });
@@ -64,9 +71,10 @@ describe('replyCommand', () => {
   }
 
   describe('given a message for a case', () => {
-    it('stores it as a caseworker’s, sealed so that the reporter and the case key both open it', async () => {
+    it('stores it as a caseworker’s, read from standard input, sealed so that the reporter and the case key both open it', async () => {
       const out = sink();
-      expect(await replyCommand({ data: dir, case: caseId, message: 'نحن هنا. Ми тут.' }, out, sink())).toBe(0);
+      const stdin = Readable.from([Buffer.from('نحن هنا. Ми тут.\n')]);
+      expect(await replyCommand({ data: dir, case: caseId, 'message-file': '-' }, out, sink(), stdin)).toBe(0);
       const stored = thread().at(-1)!;
       expect(out.text()).toBe(`${stored.id}\n`);
       expect(stored.author).toBe('caseworker');
@@ -89,8 +97,7 @@ describe('replyCommand', () => {
     it.each([
       ['no data folder', () => ({ case: caseId, message: 'x' }), /--data/],
       ['no case', () => ({ data: dir, message: 'x' }), /--case/],
-      ['no message', () => ({ data: dir, case: caseId }), /--message/],
-      ['both kinds of message', () => ({ data: dir, case: caseId, message: 'x', 'message-file': 'f' }), /either/],
+      ['no message', () => ({ data: dir, case: caseId }), /--message-file/],
       ['an empty message', () => ({ data: dir, case: caseId, message: ' \n' }), /empty/],
       ['a case id that is not one', () => ({ data: dir, case: '../../etc', message: 'x' }), /case id/],
       ['a case this node does not have', () => ({ data: dir, case: 'A'.repeat(22), message: 'x' }), /no case/],

@@ -15,28 +15,35 @@ const CASE_ID = /^[A-Za-z0-9_-]{22}$/;
 export interface ReplyOptions {
   readonly data?: string;
   readonly case?: string;
-  readonly message?: string;
+  /** A file, or `-` for standard input. Never the text itself on the command line: shell
+   * history and the process list would keep the caseworker's words on the node's disk. */
   readonly 'message-file'?: string;
 }
 
-async function messageText(options: ReplyOptions): Promise<string> {
+async function messageText(options: ReplyOptions, stdin: NodeJS.ReadableStream): Promise<string> {
   const file = options['message-file'];
-  if ((options.message === undefined) === (file === undefined))
-    throw new UsageError('backup reply needs either --message TEXT or --message-file FILE');
-  const text = (options.message ?? (await readFile(file!, 'utf8'))).trimEnd();
+  if (file === undefined) throw new UsageError('backup reply needs --message-file FILE (or - to read standard input)');
+  const text = (file === '-' ? await readAll(stdin) : await readFile(file, 'utf8')).trimEnd();
   if (text.trim() === '') throw new UsageError('the message is empty');
   return text;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function replyCommand(
   options: ReplyOptions,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
+  stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
   if (!options.data || !options.case) throw new UsageError('backup reply needs --data DIR and --case ID');
   if (!CASE_ID.test(options.case))
     throw new UsageError('a case id is 22 letters, digits, - or _: the folder names `backup decrypt` writes');
-  const text = await messageText(options);
+  const text = await messageText(options, stdin);
   const keys = await readKeyFile(options.data);
   if (!keys) throw new UsageError(`${options.data} holds no node (no keys.json)`);
   const store = new CaseStore(options.data, { mustExist: true });

@@ -15,7 +15,7 @@ Usage:
       Decrypt this node's reports and evidence into DIR (asks for the admin passphrase
       on standard input when no file is given). Plaintext lands in DIR: keep it safe.
       Each case's folder holds report.json, its evidence and messages.json, the thread.
-  backup reply   --data DIR --case ID (--message TEXT | --message-file FILE)
+  backup reply   --data DIR --case ID --message-file FILE   (FILE may be - for standard input)
       Send a caseworker's message to the reporter of case ID (a folder name that
       backup decrypt writes). Sealed for the caseworkers and the reporter; needs no
       passphrase, and works while the node runs. Prints the message id.

@@ -49,11 +49,13 @@ export class ContentLibrary {
     const codes = (await this.#names('i18n', '.json')).filter((code) => LANGUAGE_CODE.test(code));
     const entries: LanguageEntry[] = [];
     for (const code of codes) {
-      const meta = (JSON.parse(String(await this.read(`i18n/${code}.json`))) as { '@meta'?: Partial<LanguageEntry> })[
-        '@meta'
-      ];
+      // A translation that does not parse or is not an object is left out, never fatal.
+      const messages = JSON.parse(String(await this.read(`i18n/${code}.json`) ?? 'null')) as unknown;
+      if (typeof messages !== 'object' || messages === null || Array.isArray(messages)) continue;
+      const meta = (messages as { '@meta'?: Partial<LanguageEntry> })['@meta'];
       entries.push({ code, name: String(meta?.name ?? code), dir: meta?.dir === 'rtl' ? 'rtl' : 'ltr' });
     }
+
     return entries;
   }
 

@@ -1,7 +1,7 @@
 // Serves the reporting app and its content. Paths are fixed templates (see the router), so
 // only names made of [A-Za-z0-9_-] ever reach the file system.
 import type { Context } from 'koa';
-import { NotFoundError, type Route } from '../http/index.ts';
+import { ForbiddenError, NotFoundError, type Route } from '../http/index.ts';
 import { type Asset, makeAsset } from './assets.ts';
 import type { ContentLibrary } from './content.ts';
 
@@ -52,7 +52,22 @@ export function webRoutes({ assets, content }: WebComponents): Route[] {
 /** Quick exit calls this: the browser then deletes this site's cache and storage. */
 export const FORGET_PATH = '/forget';
 
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function forget(ctx: Context): void {
+  // Only this site's own pages may ask: another site must not wipe reports still waiting
+  // to be sent from a reporter's phone.
+  const site = ctx.get('Sec-Fetch-Site');
+  const origin = ctx.get('Origin');
+  // (The scheme is not compared: behind a TLS proxy the node itself sees plain HTTP.)
+  if ((site && site !== 'same-origin') || (origin && hostOf(origin) !== ctx.host))
+    throw new ForbiddenError('forbidden', 'only this site’s own pages may ask for this');
   ctx.set('Clear-Site-Data', '"cache", "storage"');
   ctx.status = 204;
 }

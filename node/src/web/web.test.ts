@@ -22,6 +22,8 @@ beforeAll(async () => {
   mkdirSync(join(adminDir, 'articles/ha'), { recursive: true });
   writeFileSync(join(adminDir, 'i18n/ha.json'), JSON.stringify({ '@meta': { name: 'Hausa' }, 'app.title': 'BackUp' }));
   writeFileSync(join(adminDir, 'articles/ha/01-test.md'), '# Taken\nSummary line\n\nBody');
+  writeFileSync(join(adminDir, 'i18n/xx.json'), '{ broken');
+  writeFileSync(join(adminDir, 'i18n/yy.json'), 'null');
   writeFileSync(join(adminDir, 'help.json'), '{ "exitUrl": "https://example.org/", "contacts": [] }');
   writeFileSync(join(adminDir, 'areas.json'), '{ not json');
   const log = createLogger('warn', (line) => warnings.push(line));
@@ -96,9 +98,19 @@ describe('the reporting app', () => {
   });
 
   it('lets quick exit ask the browser to forget this site', async () => {
-    const res = await fetch(`${base}/forget`, { method: 'POST' });
+    const res = await fetch(`${base}/forget`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
     expect(res.status).toBe(204);
     expect(res.headers.get('clear-site-data')).toBe('"cache", "storage"');
+  });
+
+  it.each([
+    [{ 'sec-fetch-site': 'cross-site' }],
+    [{ origin: 'https://elsewhere.example' }],
+    [{ origin: 'null' }],
+  ])('refuses to let another site make the browser forget (%o)', async (headers) => {
+    const res = await fetch(`${base}/forget`, { method: 'POST', headers });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('clear-site-data')).toBeNull();
   });
 });
 
@@ -112,10 +124,12 @@ describe('content the admin can edit', () => {
     expect(warnings.join('\n')).toContain('areas.json');
   });
 
-  it('adds a language when a translation file is dropped in', async () => {
+  it('adds a language when a translation file is dropped in, and leaves out one that is broken', async () => {
     const languages = JSON.parse((await get('/content/languages.json')).body.toString());
     expect(languages).toContainEqual({ code: 'ha', name: 'Hausa', dir: 'ltr' });
     expect(languages).toContainEqual({ code: 'en', name: 'English', dir: 'ltr' });
+    expect(languages.map((l: { code: string }) => l.code)).not.toContain('yy');
+    expect(languages.map((l: { code: string }) => l.code)).not.toContain('xx');
   });
 
   it('lists articles with their titles and summaries, in file order', async () => {
