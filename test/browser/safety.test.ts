@@ -1,6 +1,6 @@
 // Quick exit and offline reading, in Debian's Chromium against a real node.
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -192,6 +192,40 @@ describe('quick exit during an upload', () => {
     const probe = await context.newPage();
     await probe.goto(`${node.url}/api/v1/health`);
     expect(await probe.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+    await context.close();
+  });
+});
+
+describe('in the middle of a report', () => {
+  it('changing the language keeps every answer, and the page follows the new direction', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${node.url}/?lang=en`);
+    await page.getByRole('button', { name: /Tell what happened/ }).click();
+    await page.getByRole('radio', { name: 'I saw it happen' }).check();
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Forced to marry' }).check();
+
+    await page.getByRole('button', { name: 'Language' }).click();
+    await page.getByRole('button', { name: 'العربية' }).click();
+    const ar = JSON.parse(await readFile(new URL('../../client/content/i18n/ar.json', import.meta.url), 'utf8'));
+    await expect
+      .poll(() => page.getByRole('checkbox', { name: ar['q.acts.opt.forced-marriage'] }).isChecked())
+      .toBe(true);
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    await page.getByRole('button', { name: ar['common.back'], exact: true }).click();
+    expect(await page.getByRole('radio', { name: ar['q.reporter.opt.witness'] }).isChecked()).toBe(true);
+    await context.close();
+  });
+
+  it('a quick exit in one tab closes the app in the others too', async () => {
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await first.goto(`${node.url}/?lang=en`);
+    await second.goto(`${node.url}/?lang=fr`);
+    await second.locator('bu-home').waitFor();
+    await first.getByRole('button', { name: 'Quick exit' }).click();
+    await Promise.all([first.waitForURL(neutralUrl), second.waitForURL(neutralUrl)]);
     await context.close();
   });
 });

@@ -54,12 +54,33 @@ export const loadArticle = (lang: string, slug: string) => fetchText(`/content/a
 export const FALLBACK_EXIT_URL = 'https://www.google.com/';
 
 export async function loadHelp(): Promise<Help> {
-  const help = await fetchJson<Partial<Help>>('/content/help.json');
-  const exitUrl =
-    typeof help.exitUrl === 'string' && /^https?:\/\//.test(help.exitUrl) ? help.exitUrl : FALLBACK_EXIT_URL;
-  return { exitUrl, contacts: Array.isArray(help.contacts) ? help.contacts : [] };
+  return parseHelp(await fetchJson<unknown>('/content/help.json'));
 }
 
+/** The admin's help file, read defensively: a contact of the wrong shape is left out. */
+export function parseHelp(input: unknown): Help {
+  const help = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const exitUrl =
+    typeof help.exitUrl === 'string' && /^https?:\/\//.test(help.exitUrl) ? help.exitUrl : FALLBACK_EXIT_URL;
+  const contacts = Array.isArray(help.contacts) ? help.contacts.filter(isContact) : [];
+  return { exitUrl, contacts };
+}
+
+const isTexts = (value: unknown) =>
+  typeof value === 'object' && value !== null && Object.values(value).every((text) => typeof text === 'string');
+const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
+
+function isContact(value: unknown): value is Contact {
+  const c = (value ?? {}) as Record<string, unknown>;
+  return (
+    typeof c.kind === 'string' &&
+    isTexts(c.name) &&
+    isOptional(c.phone, (phone) => typeof phone === 'string') &&
+    isOptional(c.where, isTexts) &&
+    isOptional(c.hours, isTexts) &&
+    isOptional(c.areas, (areas) => Array.isArray(areas) && areas.every((a) => typeof a === 'string'))
+  );
+}
 /** A label in the reporter's language, else English, else any. */
 export function localised(labels: Readonly<Record<string, string>> | undefined, lang: string): string {
   if (!labels) return '';

@@ -10,7 +10,24 @@ export function onQuickExit(hook: () => Promise<void>): () => void {
   return () => hooks.delete(hook);
 }
 
+/** Tabs of the app tell each other: a quick exit in one closes them all. */
+const CHANNEL = 'backup-quick-exit';
+let exiting = false;
+
+/** Makes this tab leave too when another tab of the app exits. */
+export function followQuickExits(exit: () => void): () => void {
+  if (typeof BroadcastChannel === 'undefined') return () => {};
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = () => exit();
+  return () => channel.close();
+}
+
 export async function quickExit(exitUrl: string): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  if (typeof BroadcastChannel !== 'undefined') new BroadcastChannel(CHANNEL).postMessage('exit');
+  // The worker may be refreshing its cache right now: it must not write after the wipe.
+  navigator.serviceWorker?.controller?.postMessage({ type: 'forget' });
   document.title = '';
   document.body.replaceChildren();
   try {

@@ -52,16 +52,34 @@ worker.addEventListener('fetch', (event) => {
   event.respondWith(staleWhileRevalidate(event));
 });
 
-// The page lists what it loaded before this worker was in control (see offline.ts).
+/** Set by quick exit: from then on nothing is written, and what is kept is deleted. */
+let forgotten = false;
+
+const forgetAll = () => caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key))));
+
+// The page lists what it loaded before this worker was in control (see offline.ts), or
+// tells it to forget everything (quick exit).
 worker.addEventListener('message', (event) => {
   const { type, urls } = (event.data ?? {}) as { type?: unknown; urls?: unknown };
-  if (type !== 'keep' || !Array.isArray(urls)) return;
+  if (type === 'forget') {
+    forgotten = true;
+    event.waitUntil(forgetAll());
+    return;
+  }
+  if (type !== 'keep' || !Array.isArray(urls) || forgotten) return;
   const kept = urls
     .map(parseUrl)
     .filter((url): url is URL => url !== undefined)
     .filter((url) => url.origin === worker.location.origin && KEPT.test(url.pathname) && url.search === '')
     .map((url) => url.pathname);
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...new Set(kept)])));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll([...new Set(kept)]))
+      .then(async () => {
+        if (forgotten) await forgetAll();
+      }),
+  );
 });
 
 function parseUrl(value: unknown): URL | undefined {
@@ -78,7 +96,7 @@ async function staleWhileRevalidate(event: WorkerFetchEvent): Promise<Response> 
   const key = event.request.mode === 'navigate' ? '/' : event.request;
   const cached = await cache.match(key);
   const fresh = fetch(event.request).then(async (response) => {
-    if (response.ok) await cache.put(key, response.clone());
+    if (response.ok && !forgotten) await cache.put(key, response.clone());
     return response;
   });
   if (cached) {

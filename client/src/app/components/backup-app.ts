@@ -3,7 +3,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { type Help, FALLBACK_EXIT_URL, loadHelp, loadLanguages, loadMessages } from '../content.ts';
 import { type LanguageMeta, type Translator, createTranslator } from '../i18n.ts';
-import { quickExit } from '../quick-exit.ts';
+import { followQuickExits, quickExit } from '../quick-exit.ts';
 import { type OutboxView, watchOutbox } from '../services.ts';
 import { type ScreenName, define } from './base.ts';
 import './bu-followup.ts';
@@ -32,6 +32,7 @@ export class BackupApp extends LitElement {
   declare failed: boolean;
   /** Screens kept alive once opened, so going to "urgent help" never loses a report. */
   #opened = new Set<ScreenName>();
+  #receiptKept = false;
 
   constructor() {
     super();
@@ -51,6 +52,8 @@ export class BackupApp extends LitElement {
     super.connectedCallback();
     this.addEventListener('bu-navigate', (e) => this.#go((e as CustomEvent<ScreenName>).detail));
     this.addEventListener('bu-language', (e) => void this.#setLanguage((e as CustomEvent<string>).detail));
+    this.addEventListener('bu-receipt-kept', () => (this.#receiptKept = true));
+    followQuickExits(() => void quickExit(this.help.exitUrl));
     void this.#start();
   }
 
@@ -68,10 +71,17 @@ export class BackupApp extends LitElement {
   }
 
   async #setLanguage(code: string): Promise<void> {
-    const [messages, english] = await Promise.all([
-      loadMessages(code),
-      code === 'en' ? Promise.resolve({}) : loadMessages('en').catch(() => ({})),
-    ]);
+    let messages, english;
+    try {
+      [messages, english] = await Promise.all([
+        loadMessages(code),
+        code === 'en' ? Promise.resolve({}) : loadMessages('en').catch(() => ({})),
+      ]);
+    } catch {
+      // Offline before this language was ever loaded: stay where we are and say so.
+      this.failed = !this.tr;
+      return;
+    }
     this.tr = createTranslator(code, messages, english);
     document.documentElement.lang = code;
     document.documentElement.dir = this.tr.dir;
@@ -88,6 +98,16 @@ export class BackupApp extends LitElement {
 
   #go(screen: ScreenName): void {
     if (screen !== this.screen) this.#previous = this.screen;
+    // Leaving follow-up, or a report whose receipt was kept, forgets it: the code and the
+    // thread leave the page, and the next report starts empty. Choosing a language or
+    // reading urgent help on the way keeps them.
+    if (screen !== 'language' && screen !== 'urgent') {
+      if (this.screen === 'followup') this.#opened.delete('followup');
+      if (this.screen === 'report' && this.#receiptKept) {
+        this.#opened.delete('report');
+        this.#receiptKept = false;
+      }
+    }
     this.screen = screen;
     this.#opened.add(screen);
     window.scrollTo(0, 0);
@@ -105,61 +125,84 @@ export class BackupApp extends LitElement {
   protected override render() {
     const tr = this.tr;
     const exit = html`<button class="quick-exit" type="button" @click=${() => void quickExit(this.help.exitUrl)}>
-      ${tr?.t('exit.button') ?? 'Exit'}
+      ${tr?.t('exit.button') ?? UNTRANSLATED.exit}
     </button>`;
     if (this.failed)
       return html`<header class="bar">${exit}</header>
-        <main><p role="alert">Cannot reach this service. Try again later.</p></main>`;
-    if (!tr || this.screen === 'language')
-      return html`<header class="bar">${exit}</header>
-        <main><bu-language data-screen="language" .languages=${this.languages} .tr=${tr}></bu-language></main>`;
+        <main><p role="alert">${UNTRANSLATED.unreachable}</p></main>`;
+    const choosing = !tr || this.screen === 'language';
+    // Every screen lives in this one template, so choosing a language keeps a report
+    // half-written in the screens kept alive (hidden) below.
     const keep = (name: ScreenName) => this.#opened.has(name) || this.screen === name;
     const hidden = (name: ScreenName) => this.screen !== name;
     return html`
       <header class="bar">
         ${exit}
-        <nav aria-label=${tr.t('nav.label')}>
-          ${
-            this.screen !== 'home'
-              ? html`<button type="button" @click=${() => this.#go('home')}>${tr.t('nav.home')}</button>`
-              : nothing
-          }
-          <button type="button" @click=${() => this.#go('language')}>${tr.t('nav.language')}</button>
-        </nav>
+        ${
+          tr
+            ? html`<nav aria-label=${tr.t('nav.label')}>
+                ${
+                  this.screen !== 'home'
+                    ? html`<button type="button" @click=${() => this.#go('home')}>${tr.t('nav.home')}</button>`
+                    : nothing
+                }
+                ${
+                  choosing
+                    ? nothing
+                    : html`<button type="button" @click=${() => this.#go('language')}>${tr.t('nav.language')}</button>`
+                }
+              </nav>`
+            : nothing
+        }
       </header>
       <main>
-        ${this.screen === 'home' ? html`<bu-home data-screen="home" .tr=${tr}></bu-home>` : nothing}
+        ${choosing ? html`<bu-language data-screen="language" .languages=${this.languages} .tr=${tr}></bu-language>` : nothing}
         ${
-          keep('report')
-            ? html`<bu-report
-                data-screen="report"
-                ?hidden=${hidden('report')}
-                .tr=${tr}
-                .help=${this.help}
-              ></bu-report>`
-            : nothing
-        }
-        ${
-          keep('followup')
-            ? html`<bu-followup data-screen="followup" ?hidden=${hidden('followup')} .tr=${tr}></bu-followup>`
-            : nothing
-        }
-        ${this.screen === 'inform' ? html`<bu-inform data-screen="inform" .tr=${tr}></bu-inform>` : nothing}
-        ${
-          this.screen === 'urgent'
-            ? html`<bu-urgent
-                data-screen="urgent"
-                .tr=${tr}
-                .help=${this.help}
-                .back=${this.#previous}
-                .area=${this.#reportedArea()}
-              ></bu-urgent>`
+          tr
+            ? html`
+                ${this.screen === 'home' ? html`<bu-home data-screen="home" .tr=${tr}></bu-home>` : nothing}
+                ${
+                  keep('report')
+                    ? html`<bu-report
+                        data-screen="report"
+                        ?hidden=${hidden('report')}
+                        .tr=${tr}
+                        .help=${this.help}
+                      ></bu-report>`
+                    : nothing
+                }
+                ${
+                  keep('followup')
+                    ? html`<bu-followup data-screen="followup" ?hidden=${hidden('followup')} .tr=${tr}></bu-followup>`
+                    : nothing
+                }
+                ${this.screen === 'inform' ? html`<bu-inform data-screen="inform" .tr=${tr}></bu-inform>` : nothing}
+                ${
+                  this.screen === 'urgent'
+                    ? html`<bu-urgent
+                        data-screen="urgent"
+                        .tr=${tr}
+                        .help=${this.help}
+                        .back=${this.#previous}
+                        .area=${this.#reportedArea()}
+                      ></bu-urgent>`
+                    : nothing
+                }
+              `
             : nothing
         }
       </main>
-      ${this.outbox?.items.length ? html`<bu-status .tr=${tr} .view=${this.outbox}></bu-status>` : nothing}
+      ${this.outbox?.items.length && tr ? html`<bu-status .tr=${tr} .view=${this.outbox}></bu-status>` : nothing}
     `;
   }
 }
+
+/** Before any translation has loaded (or when none can be), in the four languages shipped. */
+const UNTRANSLATED = {
+  exit: 'Exit · Sortie · خروج · Вихід',
+  unreachable:
+    'Cannot reach this service. Try again later. · Service injoignable, réessayez plus tard. · ' +
+    'تعذّر الوصول إلى هذه الخدمة، يُرجى المحاولة لاحقًا. · Сервіс недоступний. Спробуйте пізніше.',
+};
 
 define('backup-app', BackupApp);

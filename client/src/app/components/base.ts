@@ -28,6 +28,8 @@ export type ScreenName = 'language' | 'home' | 'report' | 'receipt' | 'followup'
 export interface AppEvents {
   'bu-navigate': ScreenName;
   'bu-language': string;
+  /** The reporter typed the receipt code back: it may leave the page once they move on. */
+  'bu-receipt-kept': undefined;
 }
 
 export function define(name: string, element: CustomElementConstructor): void {

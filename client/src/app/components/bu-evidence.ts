@@ -7,8 +7,17 @@ import { Screen, define } from './base.ts';
 let instances = 0;
 
 export class BuEvidence extends Screen {
-  static override properties = { ...Screen.properties, files: { attribute: false }, recording: { state: true } };
+  static override properties = {
+    ...Screen.properties,
+    files: { attribute: false },
+    onFiles: { attribute: false },
+    recording: { state: true },
+    refused: { state: true },
+  };
   declare files: File[];
+  declare onFiles: (files: File[]) => void;
+  /** The microphone was refused or is missing. */
+  declare refused: boolean;
   declare recording: { recorder: MediaRecorder; started: number } | undefined;
   #recordings = 0;
   /** The report and the follow-up screens each have one: their ids must not collide. */
@@ -17,7 +26,9 @@ export class BuEvidence extends Screen {
   constructor() {
     super();
     this.files = [];
+    this.onFiles = () => {};
     this.recording = undefined;
+    this.refused = false;
   }
 
   #add(list: FileList | null): void {
@@ -32,7 +43,14 @@ export class BuEvidence extends Screen {
   }
 
   #changed(): void {
-    this.dispatchEvent(new CustomEvent('bu-files', { detail: this.files, bubbles: true }));
+    // A callback, not an event: a recording may end after this element left the page.
+    this.onFiles(this.files);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Moving to another step stops the microphone; what was recorded is kept.
+    this.recording?.recorder.stop();
   }
 
   async #record(): Promise<void> {
@@ -40,7 +58,14 @@ export class BuEvidence extends Screen {
       this.recording.recorder.stop();
       return;
     }
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      this.refused = false;
+    } catch {
+      this.refused = true;
+      return;
+    }
     const recorder = new MediaRecorder(stream);
     const parts: Blob[] = [];
     recorder.ondataavailable = (e) => parts.push(e.data);
@@ -94,14 +119,16 @@ export class BuEvidence extends Screen {
             : nothing
         }
       </div>
-      <p role="status" class="note">${this.recording ? t('evidence.recording') : ''}</p>
+      <p role="status" class="note">
+        ${this.recording ? t('evidence.recording') : this.refused ? t('evidence.micRefused') : ''}
+      </p>
       ${
         this.files.length
           ? html`<ul class="files" aria-label=${t('evidence.list')}>
               ${this.files.map(
                 (f) =>
                   html`<li>
-                    <span>${f.name}</span> <span class="size">${t('evidence.size', { mb: megabytes(f.size) })}</span>
+                    <bdi>${f.name}</bdi> <span class="size">${t('evidence.size', { mb: megabytes(f.size) })}</span>
                     <button
                       type="button"
                       aria-label=${t('evidence.remove', { name: f.name })}

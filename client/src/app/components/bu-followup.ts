@@ -99,7 +99,7 @@ export class BuFollowup extends Screen {
                   (m) =>
                     html`<li class=${m.author} data-author=${m.author}>
                       <strong>${t(`followup.author.${m.author}`)}</strong>
-                      <p>${m.text ?? t('followup.unreadable')}</p>
+                      <p dir="auto">${m.text ?? t('followup.unreadable')}</p>
                     </li>`,
                 )}
               </ol>`
@@ -108,7 +108,7 @@ export class BuFollowup extends Screen {
       </section>
       <form @submit=${(e: Event) => void this.#answer(e)}>
         <label for="followup-answer">${t('followup.answerLabel')}</label>
-        <textarea id="followup-answer" name="answer" rows="4"></textarea>
+        <textarea id="followup-answer" name="answer" rows="4" dir="auto"></textarea>
         <button type="submit" class="primary" ?disabled=${this.busy}>${t('followup.send')}</button>
       </form>
       <section aria-labelledby="more-evidence">
@@ -116,7 +116,7 @@ export class BuFollowup extends Screen {
         <bu-evidence
           .tr=${this.tr}
           .files=${this.files}
-          @bu-files=${(e: CustomEvent<File[]>) => (this.files = e.detail)}
+          .onFiles=${(files: File[]) => (this.files = files)}
         ></bu-evidence>
         ${
           this.files.length

@@ -31,12 +31,21 @@ export class BuReceipt extends Screen {
     const typed = new FormData(event.target as HTMLFormElement).get('confirm');
     this.confirmed = asciiDigits(String(typed ?? '')) === asciiDigits(this.code).slice(-CONFIRM_DIGITS);
     this.mismatch = !this.confirmed;
-    void this.updateComplete.then(() => this.focusHeading());
+    if (this.confirmed) this.emit('bu-receipt-kept', undefined);
+    // On a mismatch focus stays in the field, which now points at the explanation.
+    void this.updateComplete.then(() =>
+      this.confirmed ? this.focusHeading() : this.querySelector<HTMLInputElement>('#receipt-confirm')?.focus(),
+    );
   }
 
   async #copy(): Promise<void> {
-    await navigator.clipboard?.writeText(this.code);
-    this.copied = true;
+    try {
+      await navigator.clipboard.writeText(this.code);
+      this.copied = true;
+    } catch {
+      // No clipboard here (or it was refused): writing it down is the way, as the page says.
+      this.copied = false;
+    }
   }
 
   protected override render() {
@@ -50,9 +59,9 @@ export class BuReceipt extends Screen {
     return html`
       <h1 tabindex="-1">${t('receipt.title')}</h1>
       <p>${t('receipt.intro')}</p>
-      <p class="receipt" dir="ltr" translate="no" aria-label=${t('receipt.codeLabel')} data-receipt=${this.code}>
-        ${this.code}
-      </p>
+      <p class="label">${t('receipt.codeLabel')}</p>
+      <p class="receipt" dir="ltr" translate="no" aria-hidden="true" data-receipt=${this.code}>${this.code}</p>
+      <p class="visually-hidden">${spoken(this.code)}</p>
       <p class="warning"><strong>${t('receipt.noRecovery')}</strong></p>
       <ul>
         <li>${t('receipt.tipWrite')}</li>
@@ -62,12 +71,28 @@ export class BuReceipt extends Screen {
       ${this.copied ? html`<p role="status" class="note">${t('receipt.copied')}</p>` : nothing}
       <form @submit=${(e: Event) => this.#check(e)}>
         <label for="receipt-confirm">${t('receipt.confirm', { count: CONFIRM_DIGITS })}</label>
-        <input id="receipt-confirm" name="confirm" inputmode="numeric" autocomplete="off" dir="ltr" />
-        ${this.mismatch ? html`<p role="alert" class="warning">${t('receipt.mismatch')}</p>` : nothing}
+        <input
+          id="receipt-confirm"
+          name="confirm"
+          inputmode="numeric"
+          autocomplete="off"
+          dir="ltr"
+          aria-invalid=${this.mismatch ? 'true' : 'false'}
+          aria-describedby=${this.mismatch ? 'receipt-mismatch' : nothing}
+        />
+        ${this.mismatch ? html`<p role="alert" class="warning" id="receipt-mismatch">${t('receipt.mismatch')}</p>` : nothing}
         <button type="submit" class="primary">${t('receipt.confirmButton')}</button>
       </form>
     `;
   }
+}
+
+/** Digit by digit, groups apart, so a screen reader does not read "1234" as a number. */
+function spoken(code: string): string {
+  return code
+    .split(' ')
+    .map((group) => [...group].join(' '))
+    .join(', ');
 }
 
 /** The code is made of ASCII digits; people may type Arabic-Indic ones, spaces or dashes. */

@@ -127,6 +127,8 @@ export class BuReport extends Screen {
     const questionnaire = this.#questionnaire!;
     const consent: Consent = { ...this.consent, storage: true };
     this.phase = { kind: 'sending', done: 0, total: this.#files.reduce((n, f) => n + f.size, 0) };
+    // The Send button is gone: focus goes to what is happening now.
+    void this.updateComplete.then(() => this.focusHeading());
     try {
       const { receiptCode } = await sendReport({
         document: reportDocument(questionnaire, this.answers, consent, this.tr.lang),
@@ -204,7 +206,7 @@ export class BuReport extends Screen {
             ? html`<bu-evidence
                 .tr=${this.tr}
                 .files=${this.#files}
-                @bu-files=${(e: CustomEvent<File[]>) => (this.#files = e.detail)}
+                .onFiles=${(files: File[]) => (this.#files = files)}
               ></bu-evidence>`
             : this.#renderConsent()
       }

@@ -51,6 +51,7 @@ export function renderQuestion(q: Question, ctx: QuestionContext): TemplateResul
           ? html`<textarea
               id=${id}
               rows="8"
+              dir="auto"
               aria-describedby=${described ?? nothing}
               .value=${text(ctx.value)}
               @input=${(e: Event) => ctx.set(value(e) || undefined)}
@@ -59,6 +60,7 @@ export function renderQuestion(q: Question, ctx: QuestionContext): TemplateResul
               id=${id}
               type=${q.type === 'date' ? 'date' : 'text'}
               autocomplete="off"
+              dir=${q.type === 'date' ? nothing : 'auto'}
               max=${q.type === 'date' ? new Date().toISOString().slice(0, 10) : nothing}
               aria-describedby=${described ?? nothing}
               .value=${text(ctx.value)}
