@@ -43,11 +43,16 @@ function unnamedControls(root: ParentNode): string[] {
 describe('the receipt', () => {
   const code = '1234 5678 9012 3456 7890 1234 5670';
 
-  it('shows the code once, grouped, left to right even in a right-to-left page', async () => {
+  it('shows the code left to right even in a right-to-left page, and spells it out for screen readers', async () => {
     const receipt = await mount<BuReceipt>('bu-receipt', { code });
     const shown = receipt.querySelector('[data-receipt]')!;
     equal(shown.textContent?.trim(), code);
     equal(shown.getAttribute('dir'), 'ltr');
+    equal(shown.getAttribute('aria-hidden'), 'true', 'screen readers get the spelled-out copy instead');
+    equal(
+      receipt.querySelector('.visually-hidden')?.textContent,
+      '1 2 3 4, 5 6 7 8, 9 0 1 2, 3 4 5 6, 7 8 9 0, 1 2 3 4, 5 6 7 0',
+    );
     equal(unnamedControls(receipt).join(), '');
   });
 
