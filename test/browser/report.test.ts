@@ -305,7 +305,12 @@ describe('a report in French, with the keyboard only', () => {
       'fr-testimony.ogg': sha256(reported.files.audio!),
     });
     const report = JSON.parse(await readFile(join(out, caseId, 'report.json'), 'utf8'));
-    expect(report.shared).toMatchObject({ triage: 'later', incidentType: 'forced-marriage', area: 'UA63' });
+    // No consent to statistics: the category and the area stay inside the encryption.
+    expect(report.shared).toEqual({
+      triage: 'later',
+      consent: { storage: true, referral: false, statistics: false, justice: true },
+    });
+    expect(report.report.answers).toMatchObject({ acts: ['forced-marriage'], area: 'UA63' });
     expect(report.report.answers.reporter).toBe('witness');
   });
 

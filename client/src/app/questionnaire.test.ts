@@ -107,6 +107,12 @@ describe('answers', () => {
     });
   });
 
+  it('shares the category and the area only with consent to statistics; the window always, for triage', () => {
+    const answers = { acts: ['rape'], when: 'within-72h', area: 'UA80' };
+    const noStatistics = { ...consent, statistics: false };
+    expect(sharedFields(questionnaire, answers, noStatistics)).toEqual({ consent: noStatistics, triage: 'within-72h' });
+  });
+
   it("shares 'unknown' for I don't know, and nothing for a skipped question", () => {
     expect(sharedFields(questionnaire, { when: 'unknown', acts: ['unknown'] }, consent)).toEqual({
       consent,

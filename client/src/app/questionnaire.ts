@@ -141,8 +141,10 @@ const INCIDENTS: readonly IncidentType[] = [
 
 /**
  * The fields the node may read without the case key. Only coarse values leave the
- * encryption: the window since the incident, one incident category (the first chosen, in
- * the questionnaire's order, which follows the GBVIMS hierarchy) and a coarse area code.
+ * encryption: the window since the incident, so that urgent cases are seen first (part of
+ * keeping the report); and, only with consent to anonymous statistics, one incident
+ * category (the first chosen, in the questionnaire's order, which follows the GBVIMS
+ * hierarchy) and a coarse area code.
  */
 export function sharedFields(questionnaire: Questionnaire, answers: Answers, consent: Consent): SharedFields {
   const shared: { triage?: TriageWindow; incidentType?: IncidentType; area?: string; consent: Consent } = { consent };
@@ -153,6 +155,7 @@ export function sharedFields(questionnaire: Questionnaire, answers: Answers, con
       const first = typeof answer === 'string' ? answer : (q.options.find((o) => answer?.includes(o)) ?? answer?.[0]);
       if (first === undefined) continue;
       if (q.shared === 'triage' && TRIAGE.includes(first as TriageWindow)) shared.triage = first as TriageWindow;
+      if (!consent.statistics) continue;
       if (q.shared === 'incidentType' && INCIDENTS.includes(first as IncidentType))
         shared.incidentType = first as IncidentType;
       if (q.shared === 'area' && /^[A-Za-z0-9]{2,20}$/.test(first)) shared.area = first;
