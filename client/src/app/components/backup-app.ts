@@ -30,7 +30,10 @@ export class BackupApp extends LitElement {
   declare help: Help;
   declare outbox: OutboxView | undefined;
   declare failed: boolean;
-  /** Screens kept alive once opened, so going to "urgent help" never loses a report. */
+  /**
+   * Screens kept alive once opened, so going to "urgent help" never loses a report, and the
+   * articles are fetched once per visit, not each time (2G).
+   */
   #opened = new Set<ScreenName>();
   #receiptKept = false;
 
@@ -176,7 +179,11 @@ export class BackupApp extends LitElement {
                     ? html`<bu-followup data-screen="followup" ?hidden=${hidden('followup')} .tr=${tr}></bu-followup>`
                     : nothing
                 }
-                ${this.screen === 'inform' ? html`<bu-inform data-screen="inform" .tr=${tr}></bu-inform>` : nothing}
+                ${
+                  keep('inform')
+                    ? html`<bu-inform data-screen="inform" ?hidden=${hidden('inform')} .tr=${tr}></bu-inform>`
+                    : nothing
+                }
                 ${
                   this.screen === 'urgent'
                     ? html`<bu-urgent
