@@ -1,12 +1,14 @@
 // Acceptance: during an evidence upload the network goes away and the page is reloaded
-// (served offline by the service worker); when the network returns the upload resumes
-// from what the node already holds and completes, and the decrypted file has the
-// original's SHA-256.
+// (served offline by the service worker); the reporter types their receipt code again,
+// which opens what waits (locked under it when the page closed); when the network returns
+// the upload resumes from what the node already holds and completes, and the decrypted
+// file has the original's SHA-256.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateReceiptCode } from '../../client/src/envelope/index.ts';
 import { type NodeProcess, type Workspace, decryptInto, makeWorkspace } from '../helpers/node-process.ts';
 import { serviceWorkerReady, startAppNode } from './app-support.ts';
 import { type LaunchedBrowser, launchBrowser } from './harness.ts';
@@ -41,6 +43,22 @@ async function evidenceProgress(page: Page): Promise<{ state: string | null; sen
   };
 }
 
+/** The receipt code the page shows, read before it reloads. */
+async function shownReceipt(page: Page): Promise<string> {
+  const code = await page.locator('[data-receipt]').getAttribute('data-receipt');
+  expect(code?.replace(/\s/g, '')).toMatch(/^[0-9]{28}$/);
+  return code!;
+}
+
+/** After a reload what waits is locked: the reporter types the receipt code in the status bar. */
+async function unlockWith(page: Page, code: string): Promise<void> {
+  await page.getByLabel('Type your receipt code to continue sending').fill(code);
+  await page.getByRole('button', { name: 'Continue sending' }).click();
+}
+
+const outboxDatabases = (page: Page) =>
+  page.evaluate(async () => (await indexedDB.databases()).filter((db) => db.name === 'backup-outbox').length);
+
 describe('an evidence upload cut by the network and a reload', () => {
   it('resumes where the node stopped and completes with the original SHA-256', async () => {
     const original = randomBytes(FILE_BYTES);
@@ -72,6 +90,7 @@ describe('an evidence upload cut by the network and a reload', () => {
     await network(true);
     await page.getByRole('button', { name: 'Send my report' }).click();
     await page.locator('[data-receipt]').waitFor({ timeout: 60_000 });
+    const receipt = await shownReceipt(page);
 
     await expect.poll(async () => (await evidenceProgress(page)).sent, { timeout: 60_000 }).toBeGreaterThan(4 << 20);
     await network(false);
@@ -79,9 +98,12 @@ describe('an evidence upload cut by the network and a reload', () => {
     expect(beforeCut).toBeLessThan(FILE_BYTES * 0.8);
 
     await page.reload();
-    // Served by the service worker; the outbox picks the upload up and waits for the network.
-    await expect.poll(async () => (await evidenceProgress(page)).state, { timeout: 30_000 }).toBe('waiting-network');
+    // Served by the service worker; what waits is locked until the code is typed, then the
+    // outbox picks the upload up and waits for the network.
+    await page.locator('bu-status li[data-state="locked"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-receipt]').count()).toBe(0);
+    await unlockWith(page, receipt);
+    await expect.poll(async () => (await evidenceProgress(page)).state, { timeout: 30_000 }).toBe('waiting-network');
 
     const offsets: number[] = [];
     page.on('request', (request) => {
@@ -95,6 +117,7 @@ describe('an evidence upload cut by the network and a reload', () => {
     // It went on from what the node holds (at least what the page had seen), not from 0.
     expect(offsets.length).toBeGreaterThan(0);
     expect(offsets[0]).toBeGreaterThanOrEqual(beforeCut);
+    await expect.poll(() => outboxDatabases(page), { timeout: 10_000 }).toBe(0);
 
     const out = join(ws.dir, 'decrypted');
     const result = await decryptInto(ws, out);
@@ -132,15 +155,30 @@ describe('a report finished with no network', () => {
     await page.getByRole('checkbox', { name: /keeps my report/ }).check();
     await page.getByRole('button', { name: 'Send my report' }).click();
     await page.locator('[data-receipt]').waitFor();
+    const receipt = await shownReceipt(page);
     const states = () =>
       page.locator('bu-status li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-state')));
     await expect.poll(states).toEqual(['waiting-network', 'waiting-network']);
     expect(await page.locator('bu-status').textContent()).toContain('waiting for a connection');
 
     await page.reload();
+    await expect.poll(states, { timeout: 30_000 }).toEqual(['locked']);
+    expect(await page.locator('bu-status').textContent()).toContain('waiting for its receipt code');
+    // A code with a typing mistake, then another report's code: neither opens anything.
+    const alert = page.locator('bu-status [role="alert"]');
+    for (const wrong of [receipt.slice(0, -1) + String((Number(receipt.slice(-1)) + 1) % 10), generateReceiptCode()]) {
+      await page.getByLabel('Type your receipt code to continue sending').fill(wrong);
+      await expect.poll(() => alert.textContent()).toBe('');
+      await page.getByRole('button', { name: 'Continue sending' }).click();
+      await expect.poll(() => alert.textContent()).toContain('does not open anything');
+      expect(await states()).toEqual(['locked']);
+    }
+    await unlockWith(page, receipt);
     await expect.poll(states, { timeout: 30_000 }).toEqual(['waiting-network', 'waiting-network']);
     await context.setOffline(false);
     await expect.poll(states, { timeout: 60_000 }).toEqual(['done', 'done']);
+    // Delivered: nothing of the outbox stays on the phone.
+    await expect.poll(() => outboxDatabases(page), { timeout: 10_000 }).toBe(0);
 
     const out = join(ws.dir, 'decrypted-offline');
     expect((await decryptInto(ws, out)).code).toBe(0);

@@ -2,12 +2,14 @@
 // (tweetnacl, SHA-256, AES-GCM streams, tus) loads only when it is first needed, so the
 // first visit on a 2G link downloads the questionnaire and nothing more.
 import type { Consent, SharedFields } from '../intake/types.ts';
+import { OUTBOX_DATABASE } from '../outbox/name.ts';
 import type * as Sending from './send.ts';
 
 export interface OutboxItemView {
   readonly id: string;
   readonly kind: 'report' | 'evidence';
-  readonly state: 'waiting-network' | 'sending' | 'uploading' | 'done' | 'refused';
+  /** `locked`: kept from an earlier page, waiting for its receipt code (`unlockOutbox`); `id` is then the code's. */
+  readonly state: 'waiting-network' | 'sending' | 'uploading' | 'done' | 'refused' | 'locked';
   readonly sent: number;
   readonly total: number;
   readonly error?: string;
@@ -32,26 +34,51 @@ export interface FollowUpView {
   readonly messages: readonly { readonly id: string; readonly author: string; readonly text?: string }[];
 }
 
-/** Where the outbox keeps what waits; quick exit deletes it. */
-export const OUTBOX_DATABASE = 'backup-outbox';
-
 let loaded: Promise<typeof Sending> | undefined;
 let listener: (view: OutboxView) => void = () => {};
 
-/** Loads the sending code ahead of time (the report screen calls this when it opens). */
-export const prepareSending = () => (loaded ??= import('./send.ts'));
+/** Loads the sending code ahead of time (the report screen calls this when it opens); a failed load is tried again. */
+export function prepareSending(): Promise<typeof Sending> {
+  loaded ??= import('./send.ts').catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  });
+  return loaded;
+}
 
-/** Reports outbox changes; after a reload, resumes whatever was waiting. */
+/** The sending code, with the outbox's sender running. */
+async function sending(): Promise<typeof Sending> {
+  const send = await prepareSending();
+  send.startOutbox(listener);
+  return send;
+}
+
+/** Reports outbox changes; after a reload, shows what waits (locked until its receipt code is typed). */
 export async function watchOutbox(onChange: (view: OutboxView) => void): Promise<void> {
   listener = onChange;
   if (!loaded && !(await outboxExists())) return;
-  (await prepareSending()).startOutbox(listener);
+  await sending();
 }
 
 export async function sendReport(init: SendReportInit): Promise<{ receiptCode: string }> {
-  const send = await prepareSending();
-  send.startOutbox(listener);
-  return send.sendReport(init);
+  return (await sending()).sendReport(init);
+}
+
+export async function addEvidence(code: string, files: readonly File[]): Promise<void> {
+  return (await sending()).addEvidence(code, files);
+}
+
+/**
+ * Opens what waits under this receipt code and sends it. False when the code opens
+ * nothing here; rejects with ReceiptCodeError when the code has a typing mistake.
+ */
+export async function unlockOutbox(code: string): Promise<boolean> {
+  return (await sending()).unlockOutbox(code);
+}
+
+/** Removes a refused item, or (by a locked item's id) what waits for a lost receipt code. */
+export async function discardOutboxItem(id: string): Promise<void> {
+  return (await sending()).discardOutboxItem(id);
 }
 
 export async function followUp(code: string): Promise<FollowUpView> {
@@ -60,12 +87,6 @@ export async function followUp(code: string): Promise<FollowUpView> {
 
 export async function sendFollowUpMessage(code: string, text: string): Promise<void> {
   return (await prepareSending()).sendFollowUpMessage(code, text);
-}
-
-export async function addEvidence(code: string, files: readonly File[]): Promise<void> {
-  const send = await prepareSending();
-  send.startOutbox(listener);
-  return send.addEvidence(code, files);
 }
 
 async function outboxExists(): Promise<boolean> {

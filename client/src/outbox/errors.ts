@@ -14,3 +14,8 @@ export class OutboxClosedError extends Error {
 export class StagedEvidenceError extends Error {
   override name = 'StagedEvidenceError';
 }
+
+/** No key is held for that receipt code on this page: `unlock` it first. */
+export class OutboxLockedError extends Error {
+  override name = 'OutboxLockedError';
+}

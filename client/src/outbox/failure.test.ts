@@ -29,9 +29,23 @@ describe('classifyFailure', () => {
     ])('is final for %s, with the node’s code', (_, error, code) => {
       expect(classifyFailure(error)).toEqual({ final: true, code });
     });
+  });
 
-    it('is final with a generic code when a 4xx body is not the node’s JSON', () => {
-      expect(classifyFailure(tusError(403, '<html>blocked</html>'))).toEqual({ final: true, code: 'http-error' });
+  describe('when a 4xx answer is not the node’s JSON error', () => {
+    it.each([
+      ['a censor’s block page', 403, '<html>blocked</html>'],
+      ['an unavailable-for-legal-reasons page', 451, '<html>451</html>'],
+      ['a proxy asking for credentials', 407, ''],
+      ['a JSON body that is not the node’s error', 400, '{"message":"bad"}'],
+    ])('retries %s (%i), as something in the way', (_, status, body) => {
+      expect(classifyFailure(tusError(status, body))).toEqual({ final: false, code: 'http-error' });
+    });
+
+    it('retries a report answered that way', () => {
+      expect(classifyFailure(new NodeApiError(403, 'http-error', 'HTTP 403'))).toEqual({
+        final: false,
+        code: 'http-error',
+      });
     });
   });
 

@@ -2,7 +2,7 @@
 import { NodeApiError } from '../intake/index.ts';
 
 export interface Failure {
-  /** True when trying again cannot help: the node refused, or the kept file is gone. */
+  /** True when trying again cannot help: the node itself refused, or the kept file is gone. */
   readonly final: boolean;
   /** The node's error code; `network` when no answer came; or one of the local codes below. */
   readonly code: string;
@@ -10,6 +10,9 @@ export interface Failure {
 
 /** Answers that mean "not now": a timeout, a tus offset to re-read, a busy upload, a rate limit. */
 const TRANSIENT_STATUSES = new Set([408, 409, 423, 425, 429]);
+
+/** The code of an HTTP error whose body is not the node's `{ "error": { "code" } }`. */
+const NOT_THE_NODE = 'http-error';
 
 const LOCAL_FAILURES: Readonly<Record<string, Failure>> = {
   OutboxClosedError: { final: false, code: 'outbox-closed' },
@@ -24,7 +27,13 @@ export function classifyFailure(error: unknown): Failure {
     if (local) return local;
     const answer = answerOf(e);
     if (answer) {
-      const refused = answer.status >= 400 && answer.status < 500 && !TRANSIENT_STATUSES.has(answer.status);
+      // Only the node says no: a 4xx without its JSON error (a censor's 403 or 451 page, a
+      // proxy's 407) is something in the way, which may be gone the next time.
+      const refused =
+        answer.status >= 400 &&
+        answer.status < 500 &&
+        !TRANSIENT_STATUSES.has(answer.status) &&
+        answer.code !== NOT_THE_NODE;
       return { final: refused, code: answer.code };
     }
   }
@@ -56,9 +65,9 @@ interface TusResponse {
 function errorCodeOf(body: string): string {
   try {
     const code = (JSON.parse(body) as { error?: { code?: unknown } } | null)?.error?.code;
-    return typeof code === 'string' ? code : 'http-error';
+    return typeof code === 'string' ? code : NOT_THE_NODE;
   } catch {
-    return 'http-error';
+    return NOT_THE_NODE;
   }
 }
 

@@ -1,11 +1,21 @@
 // For the browser tests: what the outbox database holds, read with a connection of the
 // test's own, as someone with the phone's storage files would see it (sealed bytes only).
-import { OUTBOX_DATABASE } from './store.ts';
+import { OUTBOX_DATABASE } from './name.ts';
+
+export interface StoredItem {
+  readonly id: string;
+  readonly keyId: string;
+  readonly sealed: Uint8Array;
+  readonly pending?: true;
+}
 
 export interface StoredBytes {
-  readonly items: readonly { readonly id: string; readonly sealed: Uint8Array }[];
+  /** The database's object stores. */
+  readonly stores: readonly string[];
+  readonly items: readonly StoredItem[];
   readonly ciphertext: readonly { readonly key: readonly [string, number]; readonly value: Uint8Array }[];
-  readonly keys: readonly unknown[];
+  /** Every value of every store, whatever the store. */
+  readonly values: readonly unknown[];
 }
 
 export async function databaseExists(): Promise<boolean> {
@@ -14,30 +24,61 @@ export async function databaseExists(): Promise<boolean> {
 
 /** Everything in the outbox database; empty if there is none (without making one). */
 export async function storedBytes(): Promise<StoredBytes> {
-  if (!(await databaseExists())) return { items: [], ciphertext: [], keys: [] };
+  if (!(await databaseExists())) return { stores: [], items: [], ciphertext: [], values: [] };
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(OUTBOX_DATABASE);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
   try {
-    const tx = db.transaction(['items', 'ciphertext', 'keys'], 'readonly');
-    const items = tx.objectStore('items').getAll();
-    const values = tx.objectStore('ciphertext').getAll();
-    const keys = tx.objectStore('ciphertext').getAllKeys();
-    const sealingKeys = tx.objectStore('keys').getAll();
+    const stores = Array.from(db.objectStoreNames);
+    if (stores.length === 0) return { stores, items: [], ciphertext: [], values: [] };
+    const tx = db.transaction(stores, 'readonly');
+    const all = stores.map((name) => tx.objectStore(name).getAll());
+    const keys = stores.includes('ciphertext') ? tx.objectStore('ciphertext').getAllKeys() : undefined;
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onabort = () => reject(tx.error);
     });
+    const of = (name: string) => all[stores.indexOf(name)]?.result ?? [];
     return {
-      items: items.result as StoredBytes['items'],
-      ciphertext: (keys.result as [string, number][]).map((key, i) => ({ key, value: values.result[i] as Uint8Array })),
-      keys: sealingKeys.result,
+      stores,
+      items: of('items') as StoredItem[],
+      ciphertext: ((keys?.result ?? []) as [string, number][]).map((key, i) => ({
+        key,
+        value: of('ciphertext')[i] as Uint8Array,
+      })),
+      values: all.flatMap((request) => request.result),
     };
   } finally {
     db.close();
   }
+}
+
+/** Every byte array in a stored value, and its other fields as JSON text. */
+export function bytesIn(value: unknown): Uint8Array[] {
+  if (value instanceof Uint8Array) return [value];
+  if (value instanceof ArrayBuffer) return [new Uint8Array(value)];
+  if (value instanceof CryptoKey) throw new Error('a CryptoKey is stored');
+  if (value !== null && typeof value === 'object') {
+    const parts = Object.values(value).flatMap(bytesIn);
+    const rest = Object.fromEntries(Object.entries(value).filter(([, v]) => !(v instanceof Uint8Array)));
+    return [...parts, new TextEncoder().encode(JSON.stringify(rest))];
+  }
+  return [new TextEncoder().encode(JSON.stringify(value))];
+}
+
+/** Whether `needle` occurs in `bytes`. */
+export function containsBytes(bytes: Uint8Array, needle: Uint8Array): boolean {
+  if (needle.length === 0) return true;
+  for (
+    let i = bytes.indexOf(needle[0]!);
+    i !== -1 && i + needle.length <= bytes.length;
+    i = bytes.indexOf(needle[0]!, i + 1)
+  ) {
+    if (needle.every((byte, j) => bytes[i + j] === byte)) return true;
+  }
+  return false;
 }
 
 /** Whether `needle` (ASCII) occurs in `bytes`. */

@@ -79,6 +79,31 @@ describe('itemsFrom', () => {
     });
   });
 
+  describe('for what waits under a receipt code this page does not hold', () => {
+    it('lists one locked report per code, first, with nothing known of it', () => {
+      const items = itemsFrom([report('r', ['a'])], byId(evidence('a')), new Map(), ['key-1', 'key-2']);
+      expect(list(items).map((i) => [i.id, i.state])).toEqual([
+        ['key-1', 'locked'],
+        ['key-2', 'locked'],
+        ['r', 'waiting-network'],
+        ['a', 'waiting-network'],
+      ]);
+      expect(items.get('key-1')).toEqual({
+        id: 'key-1',
+        kind: 'report',
+        group: 'key-1',
+        state: 'locked',
+        sent: 0,
+        total: 0,
+      });
+    });
+
+    it('drops the locked item once its code is typed, for what it opened', () => {
+      const before = itemsFrom([], new Map(), new Map(), ['key-1']);
+      expect(list(itemsFrom([report('r', ['a'])], byId(evidence('a')), before)).map((i) => i.id)).toEqual(['r', 'a']);
+    });
+  });
+
   describe('after items left the outbox', () => {
     it('keeps the ones sent since the page loaded, as done, in their place', () => {
       const before = itemsFrom(

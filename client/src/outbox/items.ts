@@ -6,9 +6,12 @@ import type { EvidenceEntry, FileKind, GroupEntry } from './records.ts';
  *   last attempt failed: `network`, or a node's passing answer such as `rate-limited`);
  * - `sending`: a report on its way; `uploading`: evidence on its way (`sent` of `total`);
  * - `done`: the node has it; `refused`: the node said no (`error` is its code) and nothing
- *   more will be tried: the app may discard it.
+ *   more will be tried: the app may discard it;
+ * - `locked`: kept from an earlier page under a receipt code's key that this page does not
+ *   hold. One item per code (a report, with its files and any added later; its id is the
+ *   key's id), nothing known of it until the reporter types the code (`Outbox.unlock`).
  */
-export type OutboxItemState = 'waiting-network' | 'sending' | 'uploading' | 'done' | 'refused';
+export type OutboxItemState = 'waiting-network' | 'sending' | 'uploading' | 'done' | 'refused' | 'locked';
 
 export interface OutboxItem {
   readonly id: string;
@@ -27,16 +30,21 @@ export interface OutboxItem {
 type Status = 'waiting' | 'done' | { readonly refused: string };
 
 /**
- * The items as the outbox now holds them, oldest first. What this page already knew is
- * kept: bytes sent and the last error of waiting items, and items sent since the page
- * loaded (as done, no longer stored); items that were discarded go.
+ * The items as the outbox now holds them: what is locked first, then the rest oldest
+ * first. What this page already knew is kept: bytes sent and the last error
+ * of waiting items, and items sent since the page loaded (as done, no longer stored);
+ * items that were discarded or unlocked go.
  */
 export function itemsFrom(
   groups: readonly GroupEntry[],
   evidence: ReadonlyMap<string, EvidenceEntry>,
   previous: ReadonlyMap<string, OutboxItem>,
+  locked: readonly string[] = [],
 ): Map<string, OutboxItem> {
   const fresh = new Map<string, OutboxItem>();
+  for (const keyId of locked) {
+    fresh.set(keyId, { id: keyId, kind: 'report', group: keyId, state: 'locked', sent: 0, total: 0 });
+  }
   for (const group of groups) {
     if (group.reportBytes !== undefined) {
       const status: Status = group.refused ? { refused: group.refused } : group.body === undefined ? 'done' : 'waiting';

@@ -5,7 +5,6 @@
 import type { EvidenceEncryptor } from '../envelope/index.ts';
 import type { UploadSource } from '../intake/index.ts';
 import { OutboxClosedError, StagedEvidenceError } from './errors.ts';
-import { createSealingKey } from './sealing.ts';
 import type { OutboxStore, SealedItem, StageCiphertextOptions } from './store.ts';
 
 export function createMemoryStore(): OutboxStore {
@@ -16,14 +15,7 @@ class MemoryStore implements OutboxStore {
   readonly persistent = false;
   private readonly sealed = new Map<string, SealedItem>();
   private readonly encryptors = new Map<string, EvidenceEncryptor>();
-  private key: Promise<CryptoKey> | undefined;
   private closed = false;
-
-  sealingKey(): Promise<CryptoKey> {
-    this.check();
-    this.key ??= createSealingKey();
-    return this.key;
-  }
 
   async items(): Promise<SealedItem[]> {
     this.check();
@@ -35,15 +27,17 @@ class MemoryStore implements OutboxStore {
     return this.sealed.get(id);
   }
 
-  async putItem(item: SealedItem): Promise<void> {
+  async putItems(items: readonly SealedItem[]): Promise<void> {
     this.check();
-    this.sealed.set(item.id, item);
+    for (const item of items) this.sealed.set(item.id, item);
   }
 
-  async deleteItem(id: string): Promise<void> {
+  async deleteItems(ids: readonly string[]): Promise<void> {
     this.check();
-    this.sealed.delete(id);
-    this.encryptors.delete(id);
+    for (const id of ids) {
+      this.sealed.delete(id);
+      this.encryptors.delete(id);
+    }
   }
 
   async stageCiphertext(id: string, encryptor: EvidenceEncryptor, options: StageCiphertextOptions = {}) {
@@ -70,6 +64,9 @@ class MemoryStore implements OutboxStore {
     return new Set(this.encryptors.keys());
   }
 
+  /** Nothing to let go of: the page's memory goes with the page. */
+  async release(): Promise<void> {}
+
   close(): void {
     this.closed = true;
   }
@@ -78,7 +75,6 @@ class MemoryStore implements OutboxStore {
     this.close();
     this.sealed.clear();
     this.encryptors.clear();
-    this.key = undefined;
   }
 
   private check(): void {

@@ -4,14 +4,15 @@ import { after, describe, it } from '../../test-support/mocha.ts';
 import {
   type ByteSource,
   generateBoxKeyPair,
+  generateReceiptCode,
   openEvidence,
   randomBytes,
   toBase64Url,
   toHex,
   utf8,
 } from '../envelope/index.ts';
-import { type SharedFields, prepareReport } from '../intake/index.ts';
-import { blobOf, containsText, databaseExists, storedBytes } from './inspect.testing.ts';
+import { type PreparedReport, type SharedFields, prepareReport } from '../intake/index.ts';
+import { blobOf, bytesIn, containsBytes, containsText, databaseExists, storedBytes } from './inspect.testing.ts';
 import { type Outbox, openOutbox, wipeOutbox } from './index.ts';
 import { recordsOf } from './outbox.ts';
 
@@ -53,6 +54,36 @@ async function fresh(): Promise<Outbox> {
   return openOutbox();
 }
 
+/** A report prepared as the app does, its receipt code unlocked before anything is staged. */
+async function prepared(outbox: Outbox, document: unknown = {}): Promise<PreparedReport> {
+  const report = await prepareReport({ casePublicKey: caseKeys.publicKey, document, shared: SHARED });
+  await outbox.unlock(report.receiptCode);
+  return report;
+}
+
+/** A receipt code unlocked on this outbox, for staging alone. */
+async function unlockedCode(outbox: Outbox): Promise<string> {
+  const code = generateReceiptCode();
+  await outbox.unlock(code);
+  return code;
+}
+
+/** The raw bytes of the code's outbox keys, derived here as sealing.ts specifies. */
+async function keyBytes(code: string): Promise<Uint8Array[]> {
+  const digits = utf8(code.replace(/\D/g, '')) as Uint8Array<ArrayBuffer>;
+  const ikm = await crypto.subtle.importKey('raw', digits, 'HKDF', false, ['deriveBits']);
+  const salt = utf8('backup outbox v1') as Uint8Array<ArrayBuffer>;
+  const derive = async (info: string, bytes: number) =>
+    new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: 'HKDF', hash: 'SHA-256', salt, info: utf8(info) as Uint8Array<ArrayBuffer> },
+        ikm,
+        bytes * 8,
+      ),
+    );
+  return [await derive('backup outbox items v1', 32)];
+}
+
 describe('the outbox in Chromium', () => {
   after(() => wipeOutbox());
 
@@ -61,7 +92,10 @@ describe('the outbox in Chromium', () => {
       const outbox = await fresh();
       const file = markedFile(30 * 1000 * 1000);
       let progress = 0;
-      const staged = await outbox.stageEvidence(file, caseKeys.publicKey, { onProgress: (done) => (progress = done) });
+      const code = await unlockedCode(outbox);
+      const staged = await outbox.stageEvidence(code, file, caseKeys.publicKey, {
+        onProgress: (done) => (progress = done),
+      });
       equal(staged.kind, 'video');
       equal(progress, staged.size, 'progress reaches the ciphertext size');
       const chunks = Math.ceil(file.size / (256 * 1024));
@@ -104,7 +138,7 @@ describe('the outbox in Chromium', () => {
       const outbox = await fresh();
       const file = new WatchedBlob([randomBytes(40 * MiB) as Uint8Array<ArrayBuffer>]);
       let ahead = 0;
-      await outbox.stageEvidence(file, caseKeys.publicKey, {
+      await outbox.stageEvidence(await unlockedCode(outbox), file, caseKeys.publicKey, {
         onProgress: (done) => (ahead = Math.max(ahead, file.furthest - done)),
       });
       ok(ahead <= 16 * MiB, `read ${ahead} bytes ahead of what was stored`);
@@ -113,10 +147,11 @@ describe('the outbox in Chromium', () => {
 
     it('refuses a file the browser says has no room, before keeping any of it', async () => {
       const outbox = await fresh();
+      const code = await unlockedCode(outbox);
       const estimate = navigator.storage.estimate;
       navigator.storage.estimate = async () => ({ quota: 5 * MiB, usage: 4 * MiB });
       try {
-        await rejects(() => outbox.stageEvidence(markedFile(2 * MiB), caseKeys.publicKey), 'OutboxFullError');
+        await rejects(() => outbox.stageEvidence(code, markedFile(2 * MiB), caseKeys.publicKey), 'OutboxFullError');
       } finally {
         navigator.storage.estimate = estimate;
       }
@@ -128,7 +163,7 @@ describe('the outbox in Chromium', () => {
     it('stops when aborted, and keeps nothing of the file', async () => {
       const outbox = await fresh();
       const controller = new AbortController();
-      const staging = outbox.stageEvidence(markedFile(8 * MiB), caseKeys.publicKey, {
+      const staging = outbox.stageEvidence(await unlockedCode(outbox), markedFile(8 * MiB), caseKeys.publicKey, {
         signal: controller.signal,
         onProgress: (done) => done >= 2 * MiB && controller.abort(),
       });
@@ -137,68 +172,67 @@ describe('the outbox in Chromium', () => {
       equal(stored.items.length + stored.ciphertext.length, 0, 'records kept');
       outbox.close();
     });
+
+    it('keeps nothing under a receipt code this page has not unlocked', async () => {
+      const outbox = await fresh();
+      await rejects(
+        () => outbox.stageEvidence(generateReceiptCode(), markedFile(1000), caseKeys.publicKey),
+        'OutboxLockedError',
+      );
+      await rejects(() => outbox.stageEvidence('1234', markedFile(1000), caseKeys.publicKey), 'ReceiptCodeError');
+      equal((await storedBytes()).items.length, 0, 'items kept');
+      outbox.close();
+    });
   });
 
   describe('queueReport', () => {
-    it('keeps the report sealed: no shared field, narrative, lookup or receipt code in storage', async () => {
+    it('keeps no shared field, narrative, lookup, receipt code or key anywhere in storage', async () => {
       const outbox = await fresh();
-      const staged = await outbox.stageEvidence(markedFile(100_000, 'image/jpeg'), caseKeys.publicKey);
-      const prepared = await prepareReport({
-        casePublicKey: caseKeys.publicKey,
-        document: { v: 1, narrative: MARKER, answers: {} },
-        shared: SHARED,
-      });
-      await outbox.queueReport(prepared, [staged.id]);
+      const report = await prepared(outbox, { v: 1, narrative: MARKER, answers: {} });
+      const staged = await outbox.stageEvidence(
+        report.receiptCode,
+        markedFile(100_000, 'image/jpeg'),
+        caseKeys.publicKey,
+      );
+      await outbox.queueReport(report, [staged.id]);
 
       const stored = await storedBytes();
+      equal(stored.stores.join(), 'ciphertext,items', 'object stores (no key store)');
       equal(stored.items.length, 2, 'the report and its file');
-      const digits = prepared.receiptCode.replace(/\D/g, '');
-      const secrets = [MARKER, 'ZZ4417Q', 'within-72h', 'forced-marriage', 'consent', 'verifier', digits];
-      secrets.push(toBase64Url(prepared.lookup), toBase64Url(prepared.body).slice(0, 40));
-      for (const item of stored.items) {
-        for (const secret of secrets) ok(!containsText(item.sealed, secret), `an item shows "${secret}"`);
+      const digits = report.receiptCode.replace(/\D/g, '');
+      const texts = [MARKER, 'ZZ4417Q', 'within-72h', 'forced-marriage', 'consent', 'verifier', digits];
+      texts.push(toBase64Url(report.lookup), toBase64Url(report.body).slice(0, 40));
+      const secrets = [...texts.map((text) => utf8(text)), report.lookup, ...(await keyBytes(report.receiptCode))];
+      // Every value of every store: sealed items, their clear fields, the ciphertext records.
+      for (const bytes of stored.values.flatMap(bytesIn)) {
+        for (const [i, secret] of secrets.entries()) ok(!containsBytes(bytes, secret), `storage shows secret ${i}`);
       }
       for (const record of stored.ciphertext) ok(!containsText(record.value, 'ZZ4417Q'), 'ciphertext shows the area');
-      // The sealing key is kept as a browser key object, not as bytes the page could read.
-      equal(stored.keys.length, 1);
-      ok(stored.keys[0] instanceof CryptoKey && !stored.keys[0].extractable, 'the sealing key is non-extractable');
       outbox.close();
     });
 
-    it('refuses evidence that was never staged, or is already queued', async () => {
+    it('refuses evidence that was never staged, is already queued, or was staged under another code', async () => {
       const outbox = await fresh();
-      const staged = await outbox.stageEvidence(markedFile(1000), caseKeys.publicKey);
-      const prepared = await prepareReport({ casePublicKey: caseKeys.publicKey, document: {}, shared: SHARED });
-      await rejects(() => outbox.queueReport(prepared, ['nope']), 'StagedEvidenceError');
-      await outbox.queueReport(prepared, [staged.id]);
-      await rejects(() => outbox.attachEvidence(prepared.lookup, [staged.id]), 'StagedEvidenceError');
+      const report = await prepared(outbox);
+      const staged = await outbox.stageEvidence(report.receiptCode, markedFile(1000), caseKeys.publicKey);
+      const other = await outbox.stageEvidence(await unlockedCode(outbox), markedFile(1000), caseKeys.publicKey);
+      await rejects(() => outbox.queueReport(report, ['nope']), 'StagedEvidenceError');
+      await rejects(() => outbox.queueReport(report, [staged.id, other.id]), 'StagedEvidenceError');
+      await rejects(() => outbox.queueReport(report, [staged.id, staged.id]), 'StagedEvidenceError');
+      await outbox.queueReport(report, [staged.id]);
+      await rejects(() => outbox.attachEvidence(report.receiptCode, [staged.id]), 'StagedEvidenceError');
+      outbox.close();
+    });
+
+    it('refuses a report whose receipt code was not unlocked', async () => {
+      const outbox = await fresh();
+      const report = await prepareReport({ casePublicKey: caseKeys.publicKey, document: {}, shared: SHARED });
+      await rejects(() => outbox.queueReport(report, []), 'OutboxLockedError');
       outbox.close();
     });
   });
 
   describe('openOutbox', () => {
-    it('removes files staged on an earlier page that no report took, and keeps queued ones', async () => {
-      const outbox = await fresh();
-      const left = await outbox.stageEvidence(markedFile(3 * MiB), caseKeys.publicKey);
-      const queued = await outbox.stageEvidence(markedFile(1000), caseKeys.publicKey);
-      const prepared = await prepareReport({ casePublicKey: caseKeys.publicKey, document: {}, shared: SHARED });
-      await outbox.queueReport(prepared, [queued.id]);
-      // As if both were staged before this page loaded.
-      const records = recordsOf(outbox);
-      for (const id of [left.id, queued.id]) await records.update(id, (e) => ({ ...e, created: 0 }));
-      outbox.close();
-
-      const reopened = await openOutbox();
-      const stored = await storedBytes();
-      equal(stored.ciphertext.filter((r) => r.key[0] === left.id).length, 0, 'records of the unqueued file');
-      ok(
-        stored.ciphertext.some((r) => r.key[0] === queued.id),
-        'the queued file is kept',
-      );
-      equal(stored.items.length, 2, 'the report and its file');
-      reopened.close();
-    });
-
     it('falls back to memory when IndexedDB will not open', async () => {
       await wipeOutbox();
       const refusing = {
@@ -208,7 +242,7 @@ describe('the outbox in Chromium', () => {
       } as unknown as IDBFactory;
       const outbox = await openOutbox({ indexedDB: refusing });
       equal(outbox.persistent, false);
-      const staged = await outbox.stageEvidence(markedFile(MiB), caseKeys.publicKey);
+      const staged = await outbox.stageEvidence(await unlockedCode(outbox), markedFile(MiB), caseKeys.publicKey);
       ok(staged.size > MiB);
       ok(!(await databaseExists()), 'a database was made');
       outbox.close();
@@ -218,12 +252,16 @@ describe('the outbox in Chromium', () => {
   describe('wipeOutbox', () => {
     it('deletes everything while the outbox is open, leaving indexedDB.databases() empty', async () => {
       const outbox = await fresh();
-      const staged = await outbox.stageEvidence(markedFile(2 * MiB), caseKeys.publicKey);
-      const prepared = await prepareReport({ casePublicKey: caseKeys.publicKey, document: {}, shared: SHARED });
-      await outbox.queueReport(prepared, [staged.id]);
+      const report = await prepared(outbox);
+      const staged = await outbox.stageEvidence(report.receiptCode, markedFile(2 * MiB), caseKeys.publicKey);
+      await outbox.queueReport(report, [staged.id]);
       await wipeOutbox();
       equal((await indexedDB.databases()).length, 0, 'databases left');
-      await rejects(() => outbox.stageEvidence(markedFile(10), caseKeys.publicKey), 'OutboxClosedError');
+      await rejects(
+        () => outbox.stageEvidence(report.receiptCode, markedFile(10), caseKeys.publicKey),
+        'OutboxClosedError',
+      );
+      ok(!(await databaseExists()), 'the database came back');
     });
   });
 
@@ -234,13 +272,15 @@ describe('the outbox in Chromium', () => {
       equal(outbox.persistent, false);
       const file = markedFile(5 * MiB);
       let progress = 0;
-      const staged = await outbox.stageEvidence(file, caseKeys.publicKey, { onProgress: (done) => (progress = done) });
+      const report = await prepared(outbox);
+      const staged = await outbox.stageEvidence(report.receiptCode, file, caseKeys.publicKey, {
+        onProgress: (done) => (progress = done),
+      });
       equal(staged.kind, 'video');
       equal(progress, staged.size);
-      const prepared = await prepareReport({ casePublicKey: caseKeys.publicKey, document: {}, shared: SHARED });
-      await rejects(() => outbox.queueReport(prepared, ['nope']), 'StagedEvidenceError');
-      const id = await outbox.queueReport(prepared, [staged.id]);
-      await rejects(() => outbox.attachEvidence(prepared.lookup, [staged.id]), 'StagedEvidenceError');
+      await rejects(() => outbox.queueReport(report, ['nope']), 'StagedEvidenceError');
+      const id = await outbox.queueReport(report, [staged.id]);
+      await rejects(() => outbox.attachEvidence(report.receiptCode, [staged.id]), 'StagedEvidenceError');
 
       // The kept ciphertext is the evidence file, made a slice at a time from the picked file.
       const source = recordsOf(outbox).store.ciphertext(staged.id, staged.size);
@@ -251,10 +291,13 @@ describe('the outbox in Chromium', () => {
       equal(opened.metadata.sha256, await sha256Hex(file));
 
       await outbox.discard(id);
-      equal((await recordsOf(outbox).all()).length, 0, 'entries left after discarding the report');
+      equal((await recordsOf(outbox).all()).entries.length, 0, 'entries left after discarding the report');
       ok(!(await databaseExists()), 'a database was made');
       outbox.close();
-      await rejects(() => outbox.stageEvidence(markedFile(10), caseKeys.publicKey), 'OutboxClosedError');
+      await rejects(
+        () => outbox.stageEvidence(report.receiptCode, markedFile(10), caseKeys.publicKey),
+        'OutboxClosedError',
+      );
     });
   });
 });

@@ -1,10 +1,14 @@
-// The outbox's items, sealed at rest (sealing.ts) in whichever store is open. Two kinds:
-// a staged evidence file, and a group: a report still to send (`body`), or the evidence of
-// a report the node already holds, with the receipt's lookup its uploads need. The
-// receipt code itself is never kept.
+// The outbox's items, sealed at rest (sealing.ts) in whichever store is open, each under the
+// key of its report's receipt code. A key is derived when the code is at hand (`unlock`)
+// and held in this page's memory only, so after a reload nothing opens until the reporter
+// types the code again: what no held key opens is locked. Two kinds of entry: a staged
+// evidence file, and a group: a report still to send (`body`), or the evidence of a report
+// the node already holds, with the receipt's lookup its uploads need. The receipt code
+// itself is never kept.
 import { randomBytes, toBase64Url } from '../envelope/index.ts';
-import { openItem, sealItem } from './sealing.ts';
-import type { OutboxStore } from './store.ts';
+import { OutboxLockedError } from './errors.ts';
+import { deriveItemKey, deriveKeyId, openItem, sealItem } from './sealing.ts';
+import type { OutboxStore, SealedItem } from './store.ts';
 
 export type FileKind = 'image' | 'video' | 'audio' | 'other';
 
@@ -34,8 +38,8 @@ export interface GroupEntry {
   readonly body?: string;
   /** The submission's size, for a group that began as a report. */
   readonly reportBytes?: number;
-  /** The receipt's lookup (base64url): the uploads' Authorization. */
-  readonly lookup: string;
+  /** The receipt's lookup (base64url): the uploads' Authorization; dropped once nothing is left to send. */
+  readonly lookup?: string;
   readonly evidenceIds: readonly string[];
   /** The node's error code, when it refused the report. */
   readonly refused?: string;
@@ -43,8 +47,17 @@ export interface GroupEntry {
 
 export type OutboxEntry = EvidenceEntry | GroupEntry;
 
+export interface OutboxContents {
+  /** What the held keys open, oldest first. */
+  readonly entries: OutboxEntry[];
+  /** The key ids (one per receipt code) of what waits for its code to be typed again. */
+  readonly locked: string[];
+}
+
 export class OutboxRecords {
   readonly store: OutboxStore;
+  /** By key id: the keys of the receipt codes unlocked on this page, in memory only. */
+  private readonly keys = new Map<string, CryptoKey>();
   private readonly listeners = new Set<() => void>();
   private lastCreated = 0;
 
@@ -62,39 +75,76 @@ export class OutboxRecords {
     return this.lastCreated;
   }
 
-  /** Every entry, oldest first. */
-  async all(): Promise<OutboxEntry[]> {
-    const key = await this.store.sealingKey();
-    const entries = await Promise.all(
-      (await this.store.items()).map(async (item) => parse(await openItem(key, item.id, item.sealed))),
-    );
-    return entries
-      .filter((entry) => entry !== undefined)
-      .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+  /** Holds the code's key from now on; true when it opens something already kept. */
+  async unlock(receiptCode: string): Promise<boolean> {
+    const { id, key } = await deriveItemKey(receiptCode);
+    this.keys.set(id, key);
+    const opened = (await this.store.items()).some((item) => item.keyId === id && !item.pending);
+    if (opened) this.notify();
+    return opened;
   }
 
+  /** The id of the code's key, which must be held. */
+  async keyIdOf(receiptCode: string): Promise<string> {
+    const id = await deriveKeyId(receiptCode);
+    if (!this.keys.has(id)) throw new OutboxLockedError('unlock the outbox with this receipt code first');
+    return id;
+  }
+
+  isLocked(keyId: string): boolean {
+    return !this.keys.has(keyId);
+  }
+
+  /** Lets go of every key (the outbox is closed). */
+  forget(): void {
+    this.keys.clear();
+  }
+
+  /** Every entry the held keys open, oldest first, and which keys the rest waits for. */
+  async all(): Promise<OutboxContents> {
+    const entries: OutboxEntry[] = [];
+    const locked = new Set<string>();
+    for (const item of await this.store.items()) {
+      const entry = await this.open(item);
+      if (entry) entries.push(entry);
+      // Staging that no report took is a leftover, not something waiting (outbox.ts).
+      else if (this.isLocked(item.keyId) && !item.pending) locked.add(item.keyId);
+    }
+    entries.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+    return { entries, locked: [...locked] };
+  }
+
+  /** The entry, if it is kept and its key is held. */
   async get(id: string): Promise<OutboxEntry | undefined> {
     const item = await this.store.item(id);
-    return item && parse(await openItem(await this.store.sealingKey(), id, item.sealed));
+    return item && this.open(item);
   }
 
-  async put(entry: OutboxEntry): Promise<void> {
-    await this.store.putItem({ id: entry.id, sealed: await sealItem(await this.store.sealingKey(), entry.id, entry) });
+  /** The entry sealed under a held key, to write (alone with `put`, or with others in one transaction). */
+  async seal(entry: OutboxEntry, keyId: string, pending = false): Promise<SealedItem> {
+    const key = this.keys.get(keyId);
+    if (!key) throw new OutboxLockedError('unlock the outbox with this receipt code first');
+    return { id: entry.id, keyId, sealed: await sealItem(key, entry.id, entry), ...(pending && { pending }) };
   }
 
-  /** Changes an entry that still exists; false if it was deleted meanwhile (discarded). */
+  async put(entry: OutboxEntry, keyId: string, pending = false): Promise<void> {
+    await this.store.putItems([await this.seal(entry, keyId, pending)]);
+  }
+
+  /** Changes an entry that still exists, under its key; false if it was deleted meanwhile (discarded). */
   async update<T extends OutboxEntry>(id: string, change: (entry: T) => T): Promise<boolean> {
-    const entry = (await this.get(id)) as T | undefined;
-    if (!entry) return false;
-    await this.put(change(entry));
+    const item = await this.store.item(id);
+    const entry = item && ((await this.open(item)) as T | undefined);
+    if (!item || !entry) return false;
+    await this.store.putItems([await this.seal(change(entry), item.keyId, item.pending)]);
     return true;
   }
 
   delete(id: string): Promise<void> {
-    return this.store.deleteItem(id);
+    return this.store.deleteItems([id]);
   }
 
-  /** Tells the sender that the reporter queued or discarded something. */
+  /** Tells the sender that the reporter queued, unlocked or discarded something. */
   watch(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -102,6 +152,11 @@ export class OutboxRecords {
 
   notify(): void {
     for (const listener of this.listeners) listener();
+  }
+
+  private async open(item: SealedItem): Promise<OutboxEntry | undefined> {
+    const key = this.keys.get(item.keyId);
+    return key && parse(await openItem(key, item.id, item.sealed));
   }
 }
 

@@ -2,10 +2,17 @@
 // order of things, retries, refusals, and resuming an upload after a reload.
 import { equal, ok } from '../../test-support/assert.ts';
 import { after, describe, it } from '../../test-support/mocha.ts';
-import { type BoxPublicKey, generateBoxKeyPair, openEvidence, randomBytes, toHex } from '../envelope/index.ts';
+import {
+  type BoxPublicKey,
+  generateBoxKeyPair,
+  generateReceiptCode,
+  openEvidence,
+  randomBytes,
+  toHex,
+} from '../envelope/index.ts';
 import { type PreparedReport, prepareReport } from '../intake/index.ts';
 import { FakeNode } from './fake-node.testing.ts';
-import { blobOf, eventually, storedBytes, until } from './inspect.testing.ts';
+import { blobOf, databaseExists, eventually, storedBytes, until } from './inspect.testing.ts';
 import {
   type Outbox,
   type OutboxItem,
@@ -60,13 +67,21 @@ async function scene(mode: Mode, test: (scene: Scene) => Promise<void>): Promise
   }
 }
 
-async function stage(outbox: Outbox, bytes: number, type = 'video/mp4') {
+/** Staged under the report's receipt code, as the app does. */
+async function stage(outbox: Outbox, report: PreparedReport, bytes: number, type = 'video/mp4') {
   const file = blobOf([randomBytes(bytes)], type);
-  return { file, ...(await outbox.stageEvidence(file, caseKeys.publicKey)) };
+  return { file, ...(await outbox.stageEvidence(report.receiptCode, file, caseKeys.publicKey)) };
 }
 
-function prepare(casePublicKey: BoxPublicKey = caseKeys.publicKey): Promise<PreparedReport> {
-  return prepareReport({ casePublicKey, document: { v: 1, narrative: 'n' }, shared: { consent: CONSENT } });
+/** A report prepared first, its receipt code unlocked, as the app does before staging its files. */
+async function prepare(outbox: Outbox, casePublicKey: BoxPublicKey = caseKeys.publicKey): Promise<PreparedReport> {
+  const report = await prepareReport({
+    casePublicKey,
+    document: { v: 1, narrative: 'n' },
+    shared: { consent: CONSENT },
+  });
+  await outbox.unlock(report.receiptCode);
+  return report;
 }
 
 const item = (runner: OutboxRunner, id: string): OutboxItem | undefined => runner.items().find((i) => i.id === id);
@@ -84,12 +99,13 @@ async function checkUploaded(node: FakeNode, file: Blob, upload = [...node.uploa
   equal(opened.metadata.sha256, toHex(digest));
 }
 
-/** Soon after the last upload (or discard), the outbox holds nothing, not even the lookup. */
+/** Soon after the last upload (or discard), the outbox holds nothing, not even the lookup, nor its database. */
 function nothingKept(outbox: Outbox): Promise<void> {
   return eventually(async () => {
-    equal((await recordsOf(outbox).all()).length, 0, 'entries kept');
+    equal((await recordsOf(outbox).all()).entries.length, 0, 'entries kept');
     const stored = await storedBytes();
     equal(stored.items.length + stored.ciphertext.length, 0, 'records in IndexedDB');
+    ok(!(await databaseExists()), 'the database is kept');
   });
 }
 
@@ -100,9 +116,10 @@ describe('createOutboxRunner', () => {
     describe(`with the ${mode} outbox`, () => {
       it('sends the report, then uploads its files, and keeps nothing once the node has them', () =>
         scene(mode, async ({ node, outbox, runner }) => {
-          const video = await stage(outbox, 1_500_000);
-          const photo = await stage(outbox, 300_000, 'image/jpeg');
-          const id = await outbox.queueReport(await prepare(), [video.id, photo.id]);
+          const report = await prepare(outbox);
+          const video = await stage(outbox, report, 1_500_000);
+          const photo = await stage(outbox, report, 300_000, 'image/jpeg');
+          const id = await outbox.queueReport(report, [video.id, photo.id]);
           let changes = 0;
           const sender = runner({ onChange: () => changes++ });
           sender.start();
@@ -125,8 +142,9 @@ describe('createOutboxRunner', () => {
 
       it('keeps trying while offline, and again at once when the browser is back online', () =>
         scene(mode, async ({ node, outbox, runner }) => {
-          const file = await stage(outbox, 50_000);
-          const id = await outbox.queueReport(await prepare(), [file.id]);
+          const report = await prepare(outbox);
+          const file = await stage(outbox, report, 50_000);
+          const id = await outbox.queueReport(report, [file.id]);
           node.online = false;
           const sender = runner({ retryDelay: () => 60_000 });
           sender.start();
@@ -141,8 +159,9 @@ describe('createOutboxRunner', () => {
 
       it('does not send a report twice when the answer to the first attempt was lost', () =>
         scene(mode, async ({ node, outbox, runner }) => {
-          const file = await stage(outbox, 50_000);
-          const id = await outbox.queueReport(await prepare(), [file.id]);
+          const report = await prepare(outbox);
+          const file = await stage(outbox, report, 50_000);
+          const id = await outbox.queueReport(report, [file.id]);
           node.loseNextReportAnswer = true;
           const sender = runner();
           sender.start();
@@ -154,8 +173,9 @@ describe('createOutboxRunner', () => {
 
       it('takes a refused upload as final, and keeps it, without its lookup, until discarded', () =>
         scene(mode, async ({ node, outbox, runner }) => {
-          const file = await stage(outbox, 50_000);
-          const id = await outbox.queueReport(await prepare(), [file.id]);
+          const report = await prepare(outbox);
+          const file = await stage(outbox, report, 50_000);
+          const id = await outbox.queueReport(report, [file.id]);
           const sender = runner();
           node.refuseUploads = { status: 410, code: 'upload-expired' };
           sender.start();
@@ -165,6 +185,15 @@ describe('createOutboxRunner', () => {
           const requests = node.log.length;
           await new Promise((resolve) => setTimeout(resolve, 300));
           equal(node.log.length, requests, 'requests after the refusal');
+          const kept = await recordsOf(outbox).all();
+          ok(
+            kept.entries.some((entry) => entry.id === file.id),
+            'the refused file is kept',
+          );
+          const group = kept.entries.find((entry) => entry.id === id);
+          ok(group?.type === 'group', 'the group of the refused file is kept');
+          equal(group.lookup, undefined, 'the lookup');
+          equal(group.body, undefined, 'the report');
 
           await outbox.discard(file.id);
           await until(() => item(sender, file.id) === undefined, 'the discarded item to go');
@@ -173,8 +202,9 @@ describe('createOutboxRunner', () => {
 
       it('refuses the files of a report the node refuses, and uploads none', () =>
         scene(mode, async ({ node, outbox, runner }) => {
-          const file = await stage(outbox, 50_000);
-          const id = await outbox.queueReport(await prepare(), [file.id]);
+          const report = await prepare(outbox);
+          const file = await stage(outbox, report, 50_000);
+          const id = await outbox.queueReport(report, [file.id]);
           node.refuseReports = { status: 400, code: 'invalid-request' };
           const sender = runner();
           sender.start();
@@ -183,15 +213,19 @@ describe('createOutboxRunner', () => {
           equal(item(sender, file.id)?.state, 'refused');
           equal(item(sender, file.id)?.error, 'report-refused');
           equal(node.uploads.size, 0);
+          await eventually(async () => {
+            const group = await recordsOf(outbox).get(id);
+            ok(group?.type === 'group' && group.lookup === undefined && group.body === undefined, 'lookup kept');
+          });
         }));
 
       it('uploads files attached on follow-up with the lookup alone', () =>
         scene(mode, async ({ node, outbox, runner }) => {
-          const file = await stage(outbox, 400_000, 'audio/ogg');
-          const prepared = await prepare();
+          const report = await prepare(outbox);
+          const file = await stage(outbox, report, 400_000, 'audio/ogg');
           const sender = runner();
           sender.start();
-          await outbox.attachEvidence(prepared.lookup, [file.id]);
+          await outbox.attachEvidence(report.receiptCode, [file.id]);
           await until(() => stateOf(sender, file.id) === 'done', 'the upload');
           equal(node.reports.length, 0);
           equal(sender.items().length, 1, 'items (no report)');
@@ -203,8 +237,9 @@ describe('createOutboxRunner', () => {
   describe('after a reload', () => {
     it('resumes an upload at the node’s offset, with the upload URL it kept', () =>
       scene('indexeddb', async ({ node, outbox, runner, reopen }) => {
-        const file = await stage(outbox, 1_000_000);
-        await outbox.queueReport(await prepare(), [file.id]);
+        const report = await prepare(outbox);
+        const file = await stage(outbox, report, 1_000_000);
+        await outbox.queueReport(report, [file.id]);
         node.cutNextPatchAfter = 100_000;
         const before = runner({ retryDelay: () => 60_000 });
         before.start();
@@ -212,8 +247,10 @@ describe('createOutboxRunner', () => {
         await before.stop();
         outbox.close();
 
-        // The page reloads: a new outbox and sender, from what IndexedDB kept.
+        // The page reloads: a new outbox and sender, from what IndexedDB kept, opened with
+        // the receipt code the reporter types again.
         const reopened = await reopen();
+        await reopened.unlock(report.receiptCode);
         const [uploadId] = [...node.uploads.keys()];
         const kept = await recordsOf(reopened).get(file.id);
         ok(kept?.type === 'evidence' && kept.uploadUrl?.endsWith(`/api/v1/evidence/${uploadId}`), 'the upload URL');
@@ -232,8 +269,9 @@ describe('createOutboxRunner', () => {
 
     it('takes an upload the node let expire meanwhile as refused, and starts no other', () =>
       scene('indexeddb', async ({ node, outbox, runner, reopen }) => {
-        const file = await stage(outbox, 1_000_000);
-        await outbox.queueReport(await prepare(), [file.id]);
+        const report = await prepare(outbox);
+        const file = await stage(outbox, report, 1_000_000);
+        await outbox.queueReport(report, [file.id]);
         node.cutNextPatchAfter = 100_000;
         const before = runner({ retryDelay: () => 60_000 });
         before.start();
@@ -242,7 +280,7 @@ describe('createOutboxRunner', () => {
         outbox.close();
         for (const upload of node.uploads.values()) upload.expired = true;
 
-        await reopen();
+        await (await reopen()).unlock(report.receiptCode);
         const logged = node.log.length;
         const after = runner();
         after.start();
@@ -253,15 +291,16 @@ describe('createOutboxRunner', () => {
 
     it('keeps a refusal across the reload, and tries no more', () =>
       scene('indexeddb', async ({ node, outbox, runner, reopen }) => {
-        const file = await stage(outbox, 50_000);
-        await outbox.queueReport(await prepare(), [file.id]);
+        const report = await prepare(outbox);
+        const file = await stage(outbox, report, 50_000);
+        await outbox.queueReport(report, [file.id]);
         node.refuseUploads = { status: 413, code: 'too-large' };
         const before = runner();
         before.start();
         await until(() => stateOf(before, file.id) === 'refused', 'the refusal');
         await before.stop();
         outbox.close();
-        await reopen();
+        await (await reopen()).unlock(report.receiptCode);
         const logged = node.log.length;
         const after = runner();
         after.start();
@@ -272,11 +311,42 @@ describe('createOutboxRunner', () => {
       }));
   });
 
+  describe('after a reload, before the receipt code is typed again', () => {
+    it('shows what waits as locked, tries nothing, and sends it all once the code is typed', () =>
+      scene('indexeddb', async ({ node, outbox, runner, reopen }) => {
+        const report = await prepare(outbox);
+        const file = await stage(outbox, report, 300_000);
+        const id = await outbox.queueReport(report, [file.id]);
+        outbox.close();
+
+        const reopened = await reopen();
+        const sender = runner({ retryDelay: () => 20 });
+        sender.start();
+        await until(() => sender.items().length === 1, 'the locked item');
+        const [locked] = sender.items();
+        equal(locked?.state, 'locked');
+        equal(locked?.kind, 'report');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        equal(node.log.length, 0, 'requests while locked');
+        ok(await databaseExists(), 'the locked report was deleted');
+
+        equal(await reopened.unlock(generateReceiptCode()), false, 'another code opens something');
+        equal(await reopened.unlock(report.receiptCode), true);
+        await until(() => stateOf(sender, file.id) === 'done', 'the upload');
+        equal(stateOf(sender, id), 'done', 'the report');
+        equal(item(sender, locked!.id), undefined, 'the locked item, once opened');
+        equal(node.reports.length, 1, 'reports on the node');
+        await checkUploaded(node, file.file);
+        await nothingKept(reopened);
+      }));
+  });
+
   describe('when quick exit wipes the outbox mid-upload', () => {
     it('stops on its own and leaves no database', () =>
       scene('indexeddb', async ({ node, outbox, runner }) => {
-        const file = await stage(outbox, 2_000_000);
-        await outbox.queueReport(await prepare(), [file.id]);
+        const report = await prepare(outbox);
+        const file = await stage(outbox, report, 2_000_000);
+        await outbox.queueReport(report, [file.id]);
         const sender = runner();
         sender.start();
         await until(() => (item(sender, file.id)?.sent ?? 0) > 0, 'the upload to start');

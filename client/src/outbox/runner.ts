@@ -1,6 +1,7 @@
 // The sender: sends queued reports, then uploads their evidence with tus, for as long as
 // it runs. Network failures are retried for ever (backing off to a minute, and at once
-// when the browser says it is online again); a refusal by the node is final.
+// when the browser says it is online again); a refusal by the node is final. It works on
+// what the held receipt code keys open; what is locked waits, untried, until `unlock`.
 import type { HttpStack } from 'tus-js-client';
 import { fromBase64Url } from '../envelope/index.ts';
 import { NodeApiError, sendPreparedReport, uploadEvidence } from '../intake/index.ts';
@@ -93,26 +94,48 @@ class Runner implements OutboxRunner {
     }
   }
 
-  /** One pass over the outbox, oldest first; throws on the first failure worth retrying. */
+  /** One pass over what the held keys open, oldest first; throws on the first failure worth retrying. */
   private async pass(signal: AbortSignal): Promise<void> {
-    const entries = await this.records.all();
+    // What waits for its receipt code is shown, and left alone until the code is typed.
+    const { entries, locked } = await this.records.all();
     const evidence = new Map<string, EvidenceEntry>();
     for (const entry of entries) if (entry.type === 'evidence') evidence.set(entry.id, entry);
     const groups = entries.filter((entry) => entry.type === 'group');
-    this.states = itemsFrom(groups, evidence, this.states);
+    this.states = itemsFrom(groups, evidence, this.states, locked);
     this.emit();
     for (const group of groups) {
-      if (group.refused) continue;
-      if (group.body !== undefined && !(await this.sendReport(group, signal))) continue;
-      for (const id of group.evidenceIds) {
-        const entry = evidence.get(id);
-        if (!entry || entry.refused) continue;
-        // Discarded since this pass began: start no upload for it.
-        if (!(await this.records.get(id))) evidence.delete(id);
-        else if (await this.upload(group, entry, signal)) evidence.delete(id);
+      if (!group.refused && (group.body === undefined || (await this.sendReport(group, signal)))) {
+        for (const id of group.evidenceIds) {
+          const entry = evidence.get(id);
+          if (!entry || entry.refused || group.lookup === undefined) continue;
+          // Discarded since this pass began: start no upload for it.
+          if (await this.records.get(id)) await this.upload(group.lookup, entry, signal);
+        }
       }
-      // Sent, and every file uploaded (or discarded): the lookup is not needed any more.
-      if (group.evidenceIds.every((id) => !evidence.has(id))) await this.records.delete(group.id);
+      await this.settle(group.id);
+    }
+    // Everything delivered or discarded, nothing locked: nothing of the app stays stored.
+    await this.records.store.release();
+  }
+
+  /**
+   * Once the node has all of a group, the group goes (and its lookup with it); once nothing
+   * more of it can be sent (the report refused, or only refused files left), it is kept for
+   * the reporter to see and discard, but without its lookup or report.
+   */
+  private async settle(id: string): Promise<void> {
+    const group = await this.records.get(id);
+    if (group?.type !== 'group') return;
+    const files: EvidenceEntry[] = [];
+    for (const fileId of group.evidenceIds) {
+      const file = await this.records.get(fileId);
+      if (file?.type === 'evidence') files.push(file);
+    }
+    const sent = group.refused === undefined && group.body === undefined;
+    if (sent && files.length === 0) return this.records.delete(id);
+    const over = group.refused !== undefined || (sent && files.every((file) => file.refused !== undefined));
+    if (over && (group.lookup !== undefined || group.body !== undefined)) {
+      await this.records.update<GroupEntry>(id, ({ lookup: _lookup, body: _body, ...kept }) => kept);
     }
   }
 
@@ -135,12 +158,12 @@ class Runner implements OutboxRunner {
     return true;
   }
 
-  private async upload(group: GroupEntry, entry: EvidenceEntry, signal: AbortSignal): Promise<boolean> {
+  private async upload(lookup: string, entry: EvidenceEntry, signal: AbortSignal): Promise<boolean> {
     this.update(entry.id, { state: 'uploading', error: undefined });
     try {
       await uploadEvidence({
         nodeUrl: this.init.nodeUrl,
-        lookup: fromBase64Url(group.lookup),
+        lookup: fromBase64Url(lookup),
         source: this.records.store.ciphertext(entry.id, entry.size),
         ...(entry.uploadUrl && { uploadUrl: entry.uploadUrl }),
         chunkSize: this.init.chunkSize ?? DEFAULT_OUTBOX_CHUNK_BYTES,

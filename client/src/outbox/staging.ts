@@ -1,6 +1,8 @@
 // Staging a file: encrypt it to the node's case key, a slice at a time, and keep only the
 // ciphertext. The file's content key is sealed inside the ciphertext and kept nowhere
-// else, so what the phone stores is unreadable on the phone.
+// else, so what the phone stores is unreadable on the phone. Its entry (kind, size, later
+// its upload URL) is sealed under the report's receipt code key, and marked pending until
+// a report takes it.
 import { type BoxPublicKey, blobSource, createEvidenceEncryptor } from '../envelope/index.ts';
 import { OutboxFullError } from './errors.ts';
 import type { FileKind, OutboxRecords } from './records.ts';
@@ -20,8 +22,10 @@ export interface StagedEvidence {
   readonly kind: FileKind;
 }
 
+/** `keyId`: the held key of the report the file goes with (`OutboxRecords.keyIdOf`). */
 export async function stageEvidence(
   records: OutboxRecords,
+  keyId: string,
   file: Blob,
   casePublicKey: BoxPublicKey,
   options: StageEvidenceOptions = {},
@@ -41,10 +45,10 @@ export async function stageEvidence(
     size: encryptor.size,
     staged: false,
   } as const;
-  await records.put(entry);
+  await records.put(entry, keyId, true);
   try {
     await records.store.stageCiphertext(entry.id, encryptor, options);
-    await records.put({ ...entry, staged: true });
+    await records.put({ ...entry, staged: true }, keyId, true);
   } catch (error) {
     // Best effort: what is left is ciphertext, and the next openOutbox removes it anyway.
     await records.delete(entry.id).catch(() => undefined);
