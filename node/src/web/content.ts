@@ -50,7 +50,7 @@ export class ContentLibrary {
     const entries: LanguageEntry[] = [];
     for (const code of codes) {
       // A translation that does not parse or is not an object is left out, never fatal.
-      const messages = JSON.parse(String(await this.read(`i18n/${code}.json`) ?? 'null')) as unknown;
+      const messages = JSON.parse(String((await this.read(`i18n/${code}.json`)) ?? 'null')) as unknown;
       if (typeof messages !== 'object' || messages === null || Array.isArray(messages)) continue;
       const meta = (messages as { '@meta'?: Partial<LanguageEntry> })['@meta'];
       entries.push({ code, name: String(meta?.name ?? code), dir: meta?.dir === 'rtl' ? 'rtl' : 'ltr' });

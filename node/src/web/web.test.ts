@@ -103,15 +103,14 @@ describe('the reporting app', () => {
     expect(res.headers.get('clear-site-data')).toBe('"cache", "storage"');
   });
 
-  it.each([
-    [{ 'sec-fetch-site': 'cross-site' }],
-    [{ origin: 'https://elsewhere.example' }],
-    [{ origin: 'null' }],
-  ])('refuses to let another site make the browser forget (%o)', async (headers) => {
-    const res = await fetch(`${base}/forget`, { method: 'POST', headers });
-    expect(res.status).toBe(403);
-    expect(res.headers.get('clear-site-data')).toBeNull();
-  });
+  it.each([[{ 'sec-fetch-site': 'cross-site' }], [{ origin: 'https://elsewhere.example' }], [{ origin: 'null' }]])(
+    'refuses to let another site make the browser forget (%o)',
+    async (headers) => {
+      const res = await fetch(`${base}/forget`, { method: 'POST', headers });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('clear-site-data')).toBeNull();
+    },
+  );
 });
 
 describe('content the admin can edit', () => {
