@@ -74,13 +74,13 @@ try {
   // one the page itself waited for (CDP does not see a worker's own requests).
   const visit = await firstVisit(browser, url);
   const all = sum(visit.files, () => true);
-  const content = sum(visit.files, (path) => path.startsWith('/content/'));
+  const content = sum(visit.files, (path) => !(path === '/' || path.startsWith('/app/')));
   console.log(`first visit on ${KBPS} kbit/s, ${RTT_MS} ms RTT, CPU slowdown ×${CPU_SLOWDOWN}`);
   console.log(`  language screen usable: ${(visit.languageAt / 1000).toFixed(2)} s, ${kib(visit.languageBytes)}`);
   console.log(`  first question usable:  ${(visit.questionAt / 1000).toFixed(2)} s, ${kib(visit.questionBytes)}`);
   console.log('  the whole reporting path, with the sending code fetched while the reporter answers:');
   console.log(`    HTML + JS + CSS:            ${kib(all - content)} (compressed, headers included)`);
-  console.log(`    content (questions, texts): ${kib(content)}`);
+  console.log(`    content and data (questions, texts, the node's key): ${kib(content)}`);
   for (const [path, size] of [...visit.files].sort((a, b) => b[1] - a[1]))
     console.log(`      ${kib(size).padStart(9)}  ${path}`);
 } finally {

@@ -28,7 +28,13 @@ const CSP = "default-src 'self'; script-src 'self'";
 // the TypeScript loader's helpers with it.
 const PAGE = `
 import { sha256 } from '@noble/hashes/sha2.js';
-import { blobSource, createEvidenceEncryptor, generateBoxKeyPair, randomBytes } from './client/src/envelope/index.ts';
+import {
+  blobSource,
+  createEvidenceEncryptor,
+  generateBoxKeyPair,
+  generateReceiptCode,
+  randomBytes,
+} from './client/src/envelope/index.ts';
 // The encryptor's default hash, measured apart below.
 import { createSha256 } from './client/src/envelope/sha256.ts';
 import { openOutbox, wipeOutbox } from './client/src/outbox/index.ts';
@@ -67,7 +73,9 @@ globalThis.runBench = async ({ sliceBytes, chunkSize, hash }) => {
 globalThis.runStaging = async () => {
   const { publicKey } = generateBoxKeyPair();
   const outbox = await openOutbox();
-  const total = await seconds(() => outbox.stageEvidence(blob, publicKey));
+  const code = generateReceiptCode();
+  await outbox.unlock(code);
+  const total = await seconds(() => outbox.stageEvidence(code, blob, publicKey));
   outbox.close();
   await wipeOutbox();
   return { total };

@@ -3,7 +3,6 @@
 import { type BoxPublicKey, normaliseReceiptCode } from '../envelope/index.ts';
 import { fetchFollowUp, fetchNodeInfo, prepareReport, sendMessage } from '../intake/index.ts';
 import { type Outbox, type OutboxRunner, createOutboxRunner, openOutbox, wipeOutbox } from '../outbox/index.ts';
-import { onQuickExit } from './quick-exit.ts';
 import type { FollowUpView, OutboxView, SendReportInit } from './services.ts';
 
 /** The app is served by the node it reports to. */
@@ -36,11 +35,12 @@ function caseKey() {
 }
 void caseKey().catch(() => undefined);
 
-onQuickExit(async () => {
+/** Quick exit: stops sending and deletes the outbox (services.ts calls this). */
+export async function stopAndWipe(): Promise<void> {
   await runner?.stop();
-  (await outbox)?.close();
+  (await outbox?.catch(() => undefined))?.close();
   await wipeOutbox();
-});
+}
 
 /** Starts sending whatever waits (after a reload too) and reports progress to the page. */
 export function startOutbox(onChange: (view: OutboxView) => void): void {

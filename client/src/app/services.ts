@@ -2,7 +2,6 @@
 // (tweetnacl, SHA-256, AES-GCM streams, tus) loads only when it is first needed, so the
 // first visit on a 2G link downloads the questionnaire and nothing more.
 import type { Consent, SharedFields } from '../intake/types.ts';
-import { OUTBOX_DATABASE } from '../outbox/name.ts';
 import type * as Sending from './send.ts';
 
 export interface OutboxItemView {
@@ -34,6 +33,13 @@ export interface FollowUpView {
   readonly messages: readonly { readonly id: string; readonly author: string; readonly text?: string }[];
 }
 
+/**
+ * The outbox database's name (client/src/outbox/name.ts; services.test.ts checks they
+ * agree). Written out here because a module shared with the sending code would become a
+ * chunk of its own: one more request, a round trip on 2G, for one string.
+ */
+export const OUTBOX_DATABASE_NAME = 'backup-outbox';
+
 let loaded: Promise<typeof Sending> | undefined;
 let listener: (view: OutboxView) => void = () => {};
 
@@ -51,6 +57,11 @@ async function sending(): Promise<typeof Sending> {
   const send = await prepareSending();
   send.startOutbox(listener);
   return send;
+}
+
+/** For quick exit: if the sending code is loaded, it stops and deletes the outbox. */
+export async function stopSending(): Promise<void> {
+  if (loaded) await (await loaded).stopAndWipe();
 }
 
 /** Reports outbox changes; after a reload, shows what waits (locked until its receipt code is typed). */
@@ -91,7 +102,7 @@ export async function sendFollowUpMessage(code: string, text: string): Promise<v
 
 async function outboxExists(): Promise<boolean> {
   try {
-    return (await indexedDB.databases()).some((db) => db.name === OUTBOX_DATABASE);
+    return (await indexedDB.databases()).some((db) => db.name === OUTBOX_DATABASE_NAME);
   } catch {
     return false;
   }

@@ -87,6 +87,11 @@ export async function buildAppAssets(clientDir: string): Promise<Map<string, Ass
     splitting: true,
     chunkNames: 'chunk-[hash]',
     metafile: true,
+    // Packages whose work the browser already does (see the shims' comments).
+    alias: {
+      'url-parse': join(clientDir, 'src/app/shims/url-parse.ts'),
+      'js-base64': join(clientDir, 'src/app/shims/js-base64.ts'),
+    },
   });
   const shellTemplate = await readFile(join(clientDir, 'index.html'));
   // The worker's cache is named after this build, so a new version replaces the old shell.

@@ -3,8 +3,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { type Help, FALLBACK_EXIT_URL, loadHelp, loadLanguages, loadMessages } from '../content.ts';
 import { type LanguageMeta, type Translator, createTranslator } from '../i18n.ts';
-import { followQuickExits, quickExit } from '../quick-exit.ts';
-import { type OutboxView, watchOutbox } from '../services.ts';
+import { followQuickExits, onQuickExit, quickExit } from '../quick-exit.ts';
+import { type OutboxView, stopSending, watchOutbox } from '../services.ts';
 import { type ScreenName, define } from './base.ts';
 import './bu-followup.ts';
 import './bu-home.ts';
@@ -57,6 +57,7 @@ export class BackupApp extends LitElement {
     this.addEventListener('bu-language', (e) => void this.#setLanguage((e as CustomEvent<string>).detail));
     this.addEventListener('bu-receipt-kept', () => (this.#receiptKept = true));
     followQuickExits(() => void quickExit(this.help.exitUrl));
+    onQuickExit(stopSending);
     void this.#start();
   }
 
