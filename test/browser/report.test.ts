@@ -8,11 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, type Workspace, decryptInto, makeWorkspace, runCli } from '../helpers/node-process.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decryptInto, runCli } from '../helpers/node-process.ts';
 import { encodingsOf, findInFiles } from '../helpers/scan.ts';
-import { startAppNode } from './app-support.ts';
-import { type AxeViolation, type LaunchedBrowser, launchBrowser, recordRequests, runAxe } from './harness.ts';
+import { appFixture } from './app-support.ts';
+import { type AxeViolation, recordRequests, runAxe } from './harness.ts';
 
 const VIDEO_BYTES = 20 * 1024 * 1024 + 12345;
 const messagesOf = async (lang: string) =>
@@ -21,21 +21,7 @@ const messagesOf = async (lang: string) =>
     string
   >;
 
-let ws: Workspace;
-let node: NodeProcess;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  ws = await makeWorkspace('backup-report-');
-  node = await startAppNode(ws);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await node?.kill();
-  await ws?.cleanup();
-});
+const app = appFixture('backup-report-');
 
 interface Reported {
   readonly receipt: string;
@@ -82,13 +68,13 @@ describe('a report in Arabic, with the mouse', () => {
 
   beforeAll(async () => {
     t = await messagesOf('ar');
-    const context = await browser.newContext({ permissions: ['microphone'] });
+    const context = await app.browser.newContext({ permissions: ['microphone'] });
     requests = recordRequests(context);
     page = await context.newPage();
   });
 
   it('is laid out right to left once Arabic is chosen', async () => {
-    await page.goto(node.url);
+    await page.goto(app.node.url);
     await a11y.check(page, 'language');
     await page.getByRole('button', { name: 'العربية' }).click();
     await page.getByRole('heading', { name: t['home.title'] }).waitFor();
@@ -100,7 +86,7 @@ describe('a report in Arabic, with the mouse', () => {
   });
 
   it('goes through the questionnaire, says at once that care is urgent, and sends with evidence', async () => {
-    const files = await makeFiles(ws.dir, 'ar');
+    const files = await makeFiles(app.ws.dir, 'ar');
     const markers = {
       narrative: `NARRATIVE-AR-${randomBytes(8).toString('hex')}`,
       place: `PLACE-AR-${randomBytes(8).toString('hex')}`,
@@ -167,7 +153,7 @@ describe('a report in Arabic, with the mouse', () => {
     const answer = `ANSWER-AR-${randomBytes(8).toString('hex')}`;
     const caseId = await caseWith(reported.markers.narrative!);
     const sent = await runCli(
-      ['reply', '--data', ws.dataDir, '--case', caseId, '--message-file', '-'],
+      ['reply', '--data', app.ws.dataDir, '--case', caseId, '--message-file', '-'],
       `مرحبا. ${reply}`,
     );
     expect(sent.code, sent.stderr).toBe(0);
@@ -184,7 +170,7 @@ describe('a report in Arabic, with the mouse', () => {
 
     // More evidence, added with the receipt.
     const extra = randomBytes(400_000);
-    const extraPath = join(ws.dir, 'ar-extra.jpg');
+    const extraPath = join(app.ws.dir, 'ar-extra.jpg');
     await writeFile(extraPath, extra);
     await page.locator('bu-followup [data-role="files"]').setInputFiles(extraPath);
     await page.getByRole('button', { name: t['followup.attach'] }).click();
@@ -220,7 +206,7 @@ describe('a report in Arabic, with the mouse', () => {
 
   it('passed the accessibility checks on every step, and asked nothing of another origin', () => {
     expect(a11y.found).toEqual([]);
-    requests.assertOnlyOrigin(node.url);
+    requests.assertOnlyOrigin(app.node.url);
   });
 
   it('left no plaintext of the report, the messages or the files in the node’s data folder', async () => {
@@ -237,15 +223,15 @@ describe('a report in French, with the keyboard only', () => {
 
   beforeAll(async () => {
     t = await messagesOf('fr');
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     requests = recordRequests(context);
     page = await context.newPage();
   });
 
   it('reports, attaching a video and an audio file, without a mouse', async () => {
-    const files = await makeFiles(ws.dir, 'fr');
+    const files = await makeFiles(app.ws.dir, 'fr');
     const markers = { narrative: `RECIT-FR-${randomBytes(8).toString('hex')}` };
-    await page.goto(node.url);
+    await page.goto(app.node.url);
     await activate(page, page.getByRole('button', { name: 'Français' }));
     await page.getByRole('heading', { name: t['home.title'] }).waitFor();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('ltr');
@@ -316,7 +302,7 @@ describe('a report in French, with the keyboard only', () => {
 
   it('passed the accessibility checks, asked nothing of another origin, and left no plaintext', async () => {
     expect(a11y.found).toEqual([]);
-    requests.assertOnlyOrigin(node.url);
+    requests.assertOnlyOrigin(app.node.url);
     await expectNoPlaintext(reported);
   });
 });
@@ -349,8 +335,8 @@ async function chooseRadio(page: Page, group: string, value: string): Promise<vo
 
 let decryptions = 0;
 async function decryptAll(label: string): Promise<string> {
-  const out = join(ws.dir, `decrypted-${label}-${decryptions++}`);
-  const result = await decryptInto(ws, out);
+  const out = join(app.ws.dir, `decrypted-${label}-${decryptions++}`);
+  const result = await decryptInto(app.ws, out);
   expect(result.code, result.stderr).toBe(0);
   return out;
 }
@@ -384,5 +370,5 @@ async function expectNoPlaintext(reported: Reported): Promise<void> {
   // A stretch from the middle of each file: the plaintext would contain it, ciphertext cannot.
   for (const [label, bytes] of Object.entries(reported.files))
     needles[`${label} bytes`] = bytes.subarray(bytes.length >> 1, (bytes.length >> 1) + 48);
-  expect(await findInFiles(ws.dataDir, needles)).toEqual([]);
+  expect(await findInFiles(app.ws.dataDir, needles)).toEqual([]);
 }

@@ -7,31 +7,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateReceiptCode } from '../../client/src/envelope/index.ts';
-import { type NodeProcess, type Workspace, decryptInto, makeWorkspace } from '../helpers/node-process.ts';
-import { serviceWorkerReady, startAppNode } from './app-support.ts';
-import { type LaunchedBrowser, launchBrowser } from './harness.ts';
+import { decryptInto } from '../helpers/node-process.ts';
+import { appFixture, emulateLink, fillFileOnlyReport, serviceWorkerReady } from './app-support.ts';
 
 const FILE_BYTES = 24 * 1024 * 1024;
 /** Slow enough that the cut lands mid-upload, fast enough for CI. */
 const UPLOAD_BYTES_PER_SECOND = 3 * 1024 * 1024;
 
-let ws: Workspace;
-let node: NodeProcess;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  ws = await makeWorkspace('backup-resume-browser-');
-  node = await startAppNode(ws);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await node?.kill();
-  await ws?.cleanup();
-});
+const app = appFixture('backup-resume-browser-');
 
 /** Bytes the node holds of the one evidence upload, as the page shows it. */
 async function evidenceProgress(page: Page): Promise<{ state: string | null; sent: number }> {
@@ -62,32 +47,15 @@ const outboxDatabases = (page: Page) =>
 describe('an evidence upload cut by the network and a reload', () => {
   it('resumes where the node stopped and completes with the original SHA-256', async () => {
     const original = randomBytes(FILE_BYTES);
-    const path = join(ws.dir, 'long-video.mp4');
+    const path = join(app.ws.dir, 'long-video.mp4');
     await writeFile(path, original);
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${node.url}/?lang=en`);
+    await page.goto(`${app.node.url}/?lang=en`);
     await serviceWorkerReady(page);
 
-    await page.getByRole('button', { name: /Tell what happened/ }).click();
-    for (let step = 0; step < 7; step++) await page.getByRole('button', { name: 'Skip', exact: true }).click();
-    await page.locator('bu-report [data-role="files"]').setInputFiles(path);
-    await page.getByRole('button', { name: 'Next', exact: true }).click();
-    await page.getByRole('checkbox', { name: /keeps my report/ }).check();
-
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    // The page's link (this session) and the service worker's (playwright's offline switch).
-    const network = async (online: boolean) => {
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: !online,
-        latency: 20,
-        downloadThroughput: -1,
-        uploadThroughput: UPLOAD_BYTES_PER_SECOND,
-      });
-      await context.setOffline(!online);
-    };
-    await network(true);
+    await fillFileOnlyReport(page, path);
+    const network = await emulateLink(context, page, UPLOAD_BYTES_PER_SECOND);
     await page.getByRole('button', { name: 'Send my report' }).click();
     await page.locator('[data-receipt]').waitFor({ timeout: 60_000 });
     const receipt = await shownReceipt(page);
@@ -119,8 +87,8 @@ describe('an evidence upload cut by the network and a reload', () => {
     expect(offsets[0]).toBeGreaterThanOrEqual(beforeCut);
     await expect.poll(() => outboxDatabases(page), { timeout: 10_000 }).toBe(0);
 
-    const out = join(ws.dir, 'decrypted');
-    const result = await decryptInto(ws, out);
+    const out = join(app.ws.dir, 'decrypted');
+    const result = await decryptInto(app.ws, out);
     expect(result.code, result.stderr).toBe(0);
     const [caseId] = await readdir(out);
     const folder = join(out, caseId!, 'evidence');
@@ -135,12 +103,12 @@ describe('an evidence upload cut by the network and a reload', () => {
 
 describe('a report finished with no network', () => {
   it('waits in the outbox, through a reload, and is sent when the network returns', async () => {
-    const path = join(ws.dir, 'photo.jpg');
+    const path = join(app.ws.dir, 'photo.jpg');
     const photo = randomBytes(700_000);
     await writeFile(path, photo);
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${node.url}/?lang=en`);
+    await page.goto(`${app.node.url}/?lang=en`);
     await serviceWorkerReady(page);
     await page.getByRole('button', { name: /Tell what happened/ }).click();
     await page.getByRole('radio', { name: 'I saw it happen' }).check();
@@ -180,8 +148,8 @@ describe('a report finished with no network', () => {
     // Delivered: nothing of the outbox stays on the phone.
     await expect.poll(() => outboxDatabases(page), { timeout: 10_000 }).toBe(0);
 
-    const out = join(ws.dir, 'decrypted-offline');
-    expect((await decryptInto(ws, out)).code).toBe(0);
+    const out = join(app.ws.dir, 'decrypted-offline');
+    expect((await decryptInto(app.ws, out)).code).toBe(0);
     const sent = [];
     for (const id of await readdir(out)) {
       const report = JSON.parse(await readFile(join(out, id, 'report.json'), 'utf8'));

@@ -6,36 +6,31 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, type Workspace, makeWorkspace } from '../helpers/node-process.ts';
-import { serviceWorkerReady, startAppNode, storageOf, writeContent } from './app-support.ts';
-import { type LaunchedBrowser, launchBrowser, recordRequests } from './harness.ts';
+import {
+  appFixture,
+  emulateLink,
+  fillFileOnlyReport,
+  serviceWorkerReady,
+  storageOf,
+  writeContent,
+} from './app-support.ts';
+import { recordRequests } from './harness.ts';
 
-let ws: Workspace;
-let node: NodeProcess;
 let neutral: Server;
 let neutralUrl: string;
-let browser: LaunchedBrowser;
 
-beforeAll(async () => {
+const app = appFixture('backup-safety-', async (ws) => {
   // The "neutral site" quick exit goes to: another origin on loopback.
   neutral = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>News</title>'));
   await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', resolve));
   neutralUrl = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}/weather`;
-  ws = await makeWorkspace('backup-safety-');
   await writeContent(ws, { 'help.json': { exitUrl: neutralUrl, contacts: [] } });
-  node = await startAppNode(ws);
-  browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await node?.kill();
-  neutral?.close();
-  await ws?.cleanup();
-});
+afterAll(() => neutral?.close());
 
 async function openInform(page: Page, lang: string): Promise<void> {
-  await page.goto(`${node.url}/?lang=${lang}`);
+  await page.goto(`${app.node.url}/?lang=${lang}`);
   await page.locator('bu-home').waitFor();
   await page.locator('bu-home button.choice').nth(3).click();
   await page.locator('bu-inform button.choice').first().waitFor();
@@ -47,7 +42,7 @@ describe('quick exit', () => {
   let historyLength: number;
 
   beforeAll(async () => {
-    context = await browser.newContext();
+    context = await app.browser.newContext();
     page = await context.newPage();
     await openInform(page, 'en');
     historyLength = await page.evaluate(() => history.length);
@@ -65,7 +60,7 @@ describe('quick exit', () => {
   afterAll(() => context?.close());
 
   it('is there before: the app did store its offline copy (so the checks below can fail)', async () => {
-    const before = await storageOf(context, page, node.url);
+    const before = await storageOf(context, page, app.node.url);
     expect(before.byType).toHaveProperty('cache_storage');
     expect(before.byType).toHaveProperty('service_workers');
   });
@@ -82,9 +77,11 @@ describe('quick exit', () => {
 
   it('leaves no app data in the browser’s storage', async () => {
     // Chromium updates its usage figures shortly after the deletions.
-    await expect.poll(async () => (await storageOf(context, page, node.url)).byType, { timeout: 10_000 }).toEqual({});
+    await expect
+      .poll(async () => (await storageOf(context, page, app.node.url)).byType, { timeout: 10_000 })
+      .toEqual({});
     const probe = await context.newPage();
-    await probe.goto(`${node.url}/api/v1/health`);
+    await probe.goto(`${app.node.url}/api/v1/health`);
     expect(
       await probe.evaluate(async () => ({
         databases: (await indexedDB.databases()).length,
@@ -99,7 +96,7 @@ describe('quick exit', () => {
 
 describe('information articles', () => {
   it('open with the network off after one visit, with no request beyond the node', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const requests = recordRequests(context);
     const page = await context.newPage();
     await openInform(page, 'fr');
@@ -117,14 +114,14 @@ describe('information articles', () => {
     await expect.poll(() => article.locator('h1').textContent()).toMatch(/\S/);
     expect(await article.locator('p').count()).toBeGreaterThan(2);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
-    requests.assertOnlyOrigin(node.url);
+    requests.assertOnlyOrigin(app.node.url);
     await context.close();
   });
 });
 
 describe('drafts', () => {
   it('keeps nothing while the reporter answers, and a draft only under the passcode they chose', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
     const stored = () =>
       page.evaluate(async () => ({
@@ -132,7 +129,7 @@ describe('drafts', () => {
         local: localStorage.length,
         session: sessionStorage.length,
       }));
-    await page.goto(`${node.url}/?lang=en`);
+    await page.goto(`${app.node.url}/?lang=en`);
     await page.getByRole('button', { name: /Tell what happened/ }).click();
     await page.getByRole('radio', { name: 'It happened to me' }).check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
@@ -162,24 +159,13 @@ describe('drafts', () => {
 
 describe('quick exit during an upload', () => {
   it('still leaves nothing of the outbox behind', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    const path = join(ws.dir, 'upload-then-exit.mp4');
+    const path = join(app.ws.dir, 'upload-then-exit.mp4');
     await writeFile(path, randomBytes(12 * 1024 * 1024));
-    await page.goto(`${node.url}/?lang=en`);
-    await page.getByRole('button', { name: /Tell what happened/ }).click();
-    for (let step = 0; step < 7; step++) await page.getByRole('button', { name: 'Skip', exact: true }).click();
-    await page.locator('bu-report [data-role="files"]').setInputFiles(path);
-    await page.getByRole('button', { name: 'Next', exact: true }).click();
-    await page.getByRole('checkbox', { name: /keeps my report/ }).check();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 20,
-      downloadThroughput: -1,
-      uploadThroughput: 1024 * 1024,
-    });
+    await page.goto(`${app.node.url}/?lang=en`);
+    await fillFileOnlyReport(page, path);
+    await emulateLink(context, page, 1024 * 1024);
     await page.getByRole('button', { name: 'Send my report' }).click();
     await page.locator('bu-status li[data-state="uploading"]').waitFor({ timeout: 60_000 });
     expect(await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name))).toEqual([
@@ -188,9 +174,11 @@ describe('quick exit during an upload', () => {
 
     await page.getByRole('button', { name: 'Quick exit' }).click();
     await page.waitForURL(neutralUrl);
-    await expect.poll(async () => (await storageOf(context, page, node.url)).byType, { timeout: 10_000 }).toEqual({});
+    await expect
+      .poll(async () => (await storageOf(context, page, app.node.url)).byType, { timeout: 10_000 })
+      .toEqual({});
     const probe = await context.newPage();
-    await probe.goto(`${node.url}/api/v1/health`);
+    await probe.goto(`${app.node.url}/api/v1/health`);
     expect(await probe.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
     await context.close();
   });
@@ -198,9 +186,9 @@ describe('quick exit during an upload', () => {
 
 describe('in the middle of a report', () => {
   it('changing the language keeps every answer, and the page follows the new direction', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${node.url}/?lang=en`);
+    await page.goto(`${app.node.url}/?lang=en`);
     await page.getByRole('button', { name: /Tell what happened/ }).click();
     await page.getByRole('radio', { name: 'I saw it happen' }).check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
@@ -219,10 +207,10 @@ describe('in the middle of a report', () => {
   });
 
   it('a quick exit in one tab closes the app in the others too', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const [first, second] = [await context.newPage(), await context.newPage()];
-    await first.goto(`${node.url}/?lang=en`);
-    await second.goto(`${node.url}/?lang=fr`);
+    await first.goto(`${app.node.url}/?lang=en`);
+    await second.goto(`${app.node.url}/?lang=fr`);
     await second.locator('bu-home').waitFor();
     await first.getByRole('button', { name: 'Quick exit' }).click();
     await Promise.all([first.waitForURL(neutralUrl), second.waitForURL(neutralUrl)]);

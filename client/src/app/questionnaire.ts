@@ -3,7 +3,14 @@
 // translation files under `q.<question>.label`, `q.<question>.help` and
 // `q.<question>.opt.<value>`. This module reads the file defensively and turns answers into
 // the encrypted document and the few shared fields the node may read.
-import type { Consent, IncidentType, SharedFields, TriageWindow } from '../intake/types.ts';
+import {
+  type Consent,
+  INCIDENT_TYPES,
+  type IncidentType,
+  type SharedFields,
+  TRIAGE_WINDOWS,
+  type TriageWindow,
+} from '../intake/types.ts';
 
 export const QUESTIONNAIRE_FORMAT = 'backup-questionnaire';
 export const QUESTIONNAIRE_VERSION = 1;
@@ -126,19 +133,6 @@ export function urgentWindow(questionnaire: Questionnaire, answers: Answers): st
   return undefined;
 }
 
-const TRIAGE: readonly TriageWindow[] = ['within-72h', 'within-120h', 'later', 'unknown'];
-const INCIDENTS: readonly IncidentType[] = [
-  'rape',
-  'sexual-slavery',
-  'forced-prostitution',
-  'forced-pregnancy',
-  'forced-abortion',
-  'enforced-sterilisation',
-  'forced-marriage',
-  'other-sexual-violence',
-  'unknown',
-];
-
 /**
  * The fields the node may read without the case key. Only coarse values leave the
  * encryption: the window since the incident, so that urgent cases are seen first (part of
@@ -154,9 +148,10 @@ export function sharedFields(questionnaire: Questionnaire, answers: Answers, con
       const answer = answers[q.id];
       const first = typeof answer === 'string' ? answer : (q.options.find((o) => answer?.includes(o)) ?? answer?.[0]);
       if (first === undefined) continue;
-      if (q.shared === 'triage' && TRIAGE.includes(first as TriageWindow)) shared.triage = first as TriageWindow;
+      if (q.shared === 'triage' && (TRIAGE_WINDOWS as readonly string[]).includes(first))
+        shared.triage = first as TriageWindow;
       if (!consent.statistics) continue;
-      if (q.shared === 'incidentType' && INCIDENTS.includes(first as IncidentType))
+      if (q.shared === 'incidentType' && (INCIDENT_TYPES as readonly string[]).includes(first))
         shared.incidentType = first as IncidentType;
       if (q.shared === 'area' && /^[A-Za-z0-9]{2,20}$/.test(first)) shared.area = first;
     }

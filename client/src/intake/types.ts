@@ -2,18 +2,23 @@
 // same shapes with zod (node/src/intake/schema.ts); a type test keeps the two in step.
 import type { MessageAuthor, SealedMessage, SealedReport } from '../envelope/index.ts';
 
-export type TriageWindow = 'within-72h' | 'within-120h' | 'later' | 'unknown';
+/** Time since the incident, against the medical windows: HIV PEP 72 h, emergency contraception 120 h. */
+export const TRIAGE_WINDOWS = ['within-72h', 'within-120h', 'later', 'unknown'] as const;
+export type TriageWindow = (typeof TRIAGE_WINDOWS)[number];
 
-export type IncidentType =
-  | 'rape'
-  | 'sexual-slavery'
-  | 'forced-prostitution'
-  | 'forced-pregnancy'
-  | 'forced-abortion'
-  | 'enforced-sterilisation'
-  | 'forced-marriage'
-  | 'other-sexual-violence'
-  | 'unknown';
+/** UN CRSV act categories, in the GBVIMS order (see docs/formats.md for the mapping). */
+export const INCIDENT_TYPES = [
+  'rape',
+  'sexual-slavery',
+  'forced-prostitution',
+  'forced-pregnancy',
+  'forced-abortion',
+  'enforced-sterilisation',
+  'forced-marriage',
+  'other-sexual-violence',
+  'unknown',
+] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
 /** Consent per use, following the Murad Code: each use is asked for separately. */
 export interface Consent {

@@ -1,6 +1,7 @@
 // The intake API's wire formats, validated at the edge. Everything here arrives from
 // anonymous reporters: lengths are checked before any byte is trusted.
 import { z } from 'zod';
+import { INCIDENT_TYPES, TRIAGE_WINDOWS } from '../../../client/src/intake/types.ts';
 import {
   MESSAGE_AUTHORS,
   MESSAGE_MAX_PLAINTEXT_BYTES,
@@ -37,21 +38,7 @@ const paddedCiphertext = (maxPlaintext: number) =>
       },
     );
 
-/** UN CRSV act categories (see docs/formats.md for their GBVIMS mapping). */
-export const INCIDENT_TYPES = [
-  'rape',
-  'sexual-slavery',
-  'forced-prostitution',
-  'forced-pregnancy',
-  'forced-abortion',
-  'enforced-sterilisation',
-  'forced-marriage',
-  'other-sexual-violence',
-  'unknown',
-] as const;
-
-/** Time since the incident, against the medical windows: HIV PEP 72 h, emergency contraception 120 h. */
-export const TRIAGE_WINDOWS = ['within-72h', 'within-120h', 'later', 'unknown'] as const;
+export { INCIDENT_TYPES, TRIAGE_WINDOWS };
 
 export const SharedFields = z
   .object({
