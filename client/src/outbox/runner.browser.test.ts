@@ -157,6 +157,25 @@ describe('createOutboxRunner', () => {
           ok(Date.now() - backOnline < 5000, 'sent well before the minute of back-off');
         }));
 
+      it('stops when told to while a pass is still finishing', () =>
+        scene(mode, async ({ node, outbox, runner }) => {
+          const report = await prepare(outbox);
+          const id = await outbox.queueReport(report, []);
+          // Told to stop as the report is sent: the pass goes on to settle it, then ends.
+          let stopped: Promise<void> | undefined;
+          const sender = runner({
+            onChange: (items) => {
+              if (items.some((i) => i.id === id && i.state === 'done')) stopped ??= sender.stop();
+            },
+          });
+          sender.start();
+          await until(() => stopped !== undefined, 'the report to be sent');
+          let done = false;
+          void stopped!.then(() => (done = true));
+          await until(() => done, 'the sender to stop');
+          equal(node.reports.length, 1, 'reports on the node');
+        }));
+
       it('does not send a report twice when the answer to the first attempt was lost', () =>
         scene(mode, async ({ node, outbox, runner }) => {
           const report = await prepare(outbox);

@@ -214,6 +214,8 @@ class Runner implements OutboxRunner {
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    // Stopped during the pass that just ended: an aborted signal fires no more events.
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
