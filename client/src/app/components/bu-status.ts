@@ -95,6 +95,9 @@ export class BuStatus extends Screen {
     const items = this.view.items;
     return html`<section class="status" aria-labelledby="outbox-title">
       <h2 id="outbox-title" tabindex="-1">${t('outbox.title')}</h2>
+      <p role="status">
+        ${t('outbox.summary', { done: items.filter((item) => item.state === 'done').length, total: items.length })}
+      </p>
       <ul>
         ${items.map((item) => this.#item(item))}
       </ul>
