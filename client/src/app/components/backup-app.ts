@@ -82,7 +82,8 @@ export class BackupApp extends LitElement {
         code === 'en' ? Promise.resolve({}) : loadMessages('en').catch(() => ({})),
       ]);
     } catch {
-      // Offline before this language was ever loaded: stay where we are and say so.
+      // Offline, and this language was never loaded: keep the current one; with none yet,
+      // the page says the service cannot be reached.
       this.failed = !this.tr;
       return;
     }
