@@ -2,6 +2,7 @@
 // they choose: PBKDF2-SHA-256 (WebCrypto) derives an AES-256-GCM key; the salt, the
 // counter and the ciphertext are all that is stored. Attached files are not kept in a
 // draft. Quick exit deletes it with everything else.
+import { deleteDatabase } from './quick-exit.ts';
 
 export const DRAFT_DATABASE = 'backup-draft';
 const STORE = 'draft';
@@ -75,10 +76,7 @@ export async function hasDraft(): Promise<boolean> {
 }
 
 export function deleteDraft(): Promise<void> {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(DRAFT_DATABASE);
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
+  return deleteDatabase(DRAFT_DATABASE);
 }
 
 function withStore<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {

@@ -53,7 +53,8 @@ export async function wipeBrowserStorage(): Promise<void> {
   await Promise.allSettled(tasks);
 }
 
-function deleteDatabase(name: string): Promise<void> {
+/** Deletes one database; never fails (blocked or refused, there is nothing more to do). */
+export function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve) => {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = request.onerror = request.onblocked = () => resolve();

@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import nacl from 'tweetnacl';
 import { utf8 } from './bytes.ts';
 import type { BoxPublicKey, BoxSecretKey } from './sealed-box.ts';
+import { asciiDigits } from './digits.ts';
 
 export const RECEIPT_DIGITS = 28;
 const RANDOM_DIGITS = RECEIPT_DIGITS - 1;
@@ -63,10 +64,7 @@ export function formatReceiptCode(digits: string): string {
  * digits. Returns the 28 ASCII digits, or throws saying what is wrong.
  */
 export function normaliseReceiptCode(input: string): string {
-  const digits = input
-    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[\s\-.]/g, '');
+  const digits = asciiDigits(input).replace(/[\s\-.]/g, '');
   if (!/^[0-9]*$/.test(digits)) throw new ReceiptCodeError('a receipt code has only digits');
   if (digits.length !== RECEIPT_DIGITS) throw new ReceiptCodeError(`a receipt code has ${RECEIPT_DIGITS} digits`);
   if (dammDigit(digits) !== 0) throw new ReceiptCodeError('this receipt code has a typing mistake');

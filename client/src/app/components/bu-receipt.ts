@@ -1,6 +1,7 @@
 // The receipt code, shown once. Losing it is the most common failure of anonymous
 // reporting systems, so the reporter confirms it by typing part of it back before going on.
 import { html, nothing } from 'lit';
+import { asciiDigits } from '../../envelope/digits.ts';
 import { Screen, define } from './base.ts';
 
 /** How many digits, from the end, the reporter types back. */
@@ -29,7 +30,7 @@ export class BuReceipt extends Screen {
   #check(event: Event): void {
     event.preventDefault();
     const typed = new FormData(event.target as HTMLFormElement).get('confirm');
-    this.confirmed = asciiDigits(String(typed ?? '')) === asciiDigits(this.code).slice(-CONFIRM_DIGITS);
+    this.confirmed = digitsOf(String(typed ?? '')) === digitsOf(this.code).slice(-CONFIRM_DIGITS);
     this.mismatch = !this.confirmed;
     if (this.confirmed) this.emit('bu-receipt-kept', undefined);
     // On a mismatch focus stays in the field, which now points at the explanation.
@@ -95,12 +96,7 @@ function spoken(code: string): string {
     .join(', ');
 }
 
-/** The code is made of ASCII digits; people may type Arabic-Indic ones, spaces or dashes. */
-function asciiDigits(text: string): string {
-  return text
-    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[^0-9]/g, '');
-}
+/** Only the digits, whatever script, spaces or dashes they were typed with. */
+const digitsOf = (text: string) => asciiDigits(text).replace(/[^0-9]/g, '');
 
 define('bu-receipt', BuReceipt);
