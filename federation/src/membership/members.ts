@@ -1,0 +1,94 @@
+// The member list: the invitations this node's admin accepted, kept in <dir>/members.json.
+// The list is the whole of the federation's trust on this node: libp2p connections, witness
+// duties and gossip are all limited to it.
+import { readFile } from 'node:fs/promises';
+import type { Ed25519Verify } from '../crypto/index.ts';
+import { writeFileAtomic } from '../fs/durable.ts';
+import { InvitationError, type Member, parseInvitation } from './invitation.ts';
+
+interface MembersFile {
+  readonly v: 1;
+  readonly invitations: readonly string[];
+}
+
+export class MemberList {
+  private members: readonly Member[];
+  private invitations: readonly string[];
+
+  private readonly path: string;
+  private readonly verify: Ed25519Verify;
+
+  private constructor(path: string, verify: Ed25519Verify, invitations: readonly string[]) {
+    this.path = path;
+    this.verify = verify;
+    this.invitations = invitations;
+    this.members = invitations.map((i) => parseInvitation(i, verify));
+  }
+
+  static async open(path: string, verify: Ed25519Verify): Promise<MemberList> {
+    let file: MembersFile = { v: 1, invitations: [] };
+    try {
+      const parsed = JSON.parse(await readFile(path, 'utf8')) as MembersFile;
+      if (
+        parsed?.v !== 1 ||
+        !Array.isArray(parsed.invitations) ||
+        !parsed.invitations.every((i) => typeof i === 'string')
+      )
+        throw new InvitationError(`${path} is damaged or of an unknown version`);
+      file = parsed;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    }
+    return new MemberList(path, verify, file.invitations);
+  }
+
+  list(): readonly Member[] {
+    return this.members;
+  }
+
+  byPeerId(peerId: string): Member | undefined {
+    return this.members.find((m) => m.peerId === peerId);
+  }
+
+  byOrigin(origin: string): Member | undefined {
+    return this.members.find((m) => m.origin === origin);
+  }
+
+  /** Adds (or replaces, for the same peer or origin) a member from its invitation. */
+  async add(invitation: string, self?: { peerId: string; origin: string }): Promise<Member> {
+    const member = parseInvitation(invitation, this.verify);
+    if (self && (member.peerId === self.peerId || member.origin === self.origin))
+      throw new InvitationError('this is this node’s own invitation');
+    const keep = this.invitations.filter((_, i) => {
+      const m = this.members[i]!;
+      return m.peerId !== member.peerId && m.origin !== member.origin;
+    });
+    await this.save([...keep, invitation]);
+    return member;
+  }
+
+  async remove(peerIdOrOrigin: string): Promise<boolean> {
+    const keep = this.invitations.filter((_, i) => {
+      const m = this.members[i]!;
+      return m.peerId !== peerIdOrOrigin && m.origin !== peerIdOrOrigin;
+    });
+    if (keep.length === this.invitations.length) return false;
+    await this.save(keep);
+    return true;
+  }
+
+  /** Picks up an edit made by another process (the admin CLI) while the node runs. */
+  async reload(): Promise<void> {
+    const fresh = await MemberList.open(this.path, this.verify);
+    this.invitations = fresh.invitations;
+    this.members = fresh.members;
+  }
+
+  private async save(invitations: readonly string[]): Promise<void> {
+    const members = invitations.map((i) => parseInvitation(i, this.verify));
+    const file: MembersFile = { v: 1, invitations };
+    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`);
+    this.invitations = invitations;
+    this.members = members;
+  }
+}
