@@ -49,6 +49,8 @@ describe('parseConfig', () => {
         sourcePerMinute: DEFAULT_SOURCE_PER_MINUTE,
         reportsPerSecond: DEFAULT_REPORTS_PER_SECOND,
         logLevel: 'info',
+        federationListen: ['/ip4/127.0.0.1/tcp/0'],
+        checkpointIntervalMs: 60_000,
       });
     });
 
@@ -76,6 +78,8 @@ describe('parseConfig', () => {
         BACKUP_SOURCE_PER_MINUTE: '6',
         BACKUP_REPORTS_PER_SECOND: '3',
         BACKUP_LOG_LEVEL: 'debug',
+        BACKUP_FEDERATION_LISTEN: '/ip4/0.0.0.0/tcp/4101, /ip6/::/tcp/4101',
+        BACKUP_CHECKPOINT_INTERVAL_MS: '5000',
       },
     );
 
@@ -96,6 +100,8 @@ describe('parseConfig', () => {
         sourcePerMinute: 6,
         reportsPerSecond: 3,
         logLevel: 'debug',
+        federationListen: ['/ip4/0.0.0.0/tcp/4101', '/ip6/::/tcp/4101'],
+        checkpointIntervalMs: 5000,
       });
     });
   });
@@ -150,6 +156,8 @@ describe('parseConfig', () => {
       ['powDifficulty', { 'pow-difficulty': 'x' }, {}],
       ['powDifficulty', { 'pow-difficulty': '33' }, {}],
       ['logLevel', { 'log-level': 'loud' }, {}],
+      ['federationListen', { 'federation-listen': '/ip4/0.0.0.0/udp/4101' }, {}],
+      ['checkpointIntervalMs', { 'checkpoint-interval-ms': '10' }, {}],
       ['logLevel', {}, { BACKUP_LOG_LEVEL: 'loud' }],
       ['maxReportBytes', { 'max-report-bytes': '100' }, {}],
       ['sourceBurst', { 'source-burst': '0' }, {}],

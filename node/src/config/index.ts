@@ -22,6 +22,14 @@ export const DEFAULT_SOURCE_BURST = 30;
 export const DEFAULT_SOURCE_PER_MINUTE = 30;
 /** All new reports together, per second, whatever their source (Tor hides sources). */
 export const DEFAULT_REPORTS_PER_SECOND = 50;
+/**
+ * Where the federation's libp2p endpoint listens (comma-separated multiaddrs). Loopback
+ * with a random port by default, so a node federates only once its admin opens a port,
+ * e.g. /ip4/0.0.0.0/tcp/4101.
+ */
+export const DEFAULT_FEDERATION_LISTEN = '/ip4/127.0.0.1/tcp/0';
+/** A new checkpoint is signed and sent to the witnesses this often, when the log grew. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -50,6 +58,11 @@ const Schema = z.object({
   sourcePerMinute: integer(1, 10_000_000),
   reportsPerSecond: integer(1, 10_000_000),
   logLevel: z.enum(['error', 'warn', 'info', 'debug']),
+  federationListen: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()))
+    .pipe(z.array(z.string().regex(/^\/(ip4|ip6|dns4|dns6)\/[^/]+\/tcp\/[0-9]{1,5}$/, 'must be a TCP multiaddr')).min(1).max(8)),
+  checkpointIntervalMs: integer(50, 86_400_000),
 });
 
 export type NodeConfig = Readonly<z.infer<typeof Schema>>;
@@ -71,6 +84,8 @@ export const CONFIG_FLAGS = {
   'source-per-minute': ['sourcePerMinute', 'BACKUP_SOURCE_PER_MINUTE'],
   'reports-per-second': ['reportsPerSecond', 'BACKUP_REPORTS_PER_SECOND'],
   'log-level': ['logLevel', 'BACKUP_LOG_LEVEL'],
+  'federation-listen': ['federationListen', 'BACKUP_FEDERATION_LISTEN'],
+  'checkpoint-interval-ms': ['checkpointIntervalMs', 'BACKUP_CHECKPOINT_INTERVAL_MS'],
 } as const satisfies Record<string, readonly [keyof NodeConfig, string]>;
 
 const DEFAULTS: Record<keyof NodeConfig, string | number | undefined> = {
@@ -89,6 +104,8 @@ const DEFAULTS: Record<keyof NodeConfig, string | number | undefined> = {
   sourcePerMinute: DEFAULT_SOURCE_PER_MINUTE,
   reportsPerSecond: DEFAULT_REPORTS_PER_SECOND,
   logLevel: 'info',
+  federationListen: DEFAULT_FEDERATION_LISTEN,
+  checkpointIntervalMs: DEFAULT_CHECKPOINT_INTERVAL_MS,
 };
 
 export function parseConfig(
