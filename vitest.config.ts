@@ -1,6 +1,10 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code; multi-process and end-to-end tests live in test/.
+// Node 20 lacks Promise.withResolvers, which libp2p calls: every test process loads the
+// polyfill first (see federation/src/network/polyfill.ts).
+const setupFiles = ['federation/src/network/polyfill.ts'];
+
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
@@ -9,6 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          setupFiles,
           include: ['node/**/*.test.ts', 'client/**/*.test.ts', 'federation/**/*.test.ts'],
           // Component tests run in Chromium under web-test-runner (web-test-runner.config.js).
           exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
@@ -17,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          setupFiles,
           include: ['test/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 120_000,

@@ -4,5 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Before anything else: Node 20 lacks Promise.withResolvers, which libp2p calls.
+await import('../federation/src/network/polyfill.ts');
 const { main } = await import('../node/src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2), process.env);
