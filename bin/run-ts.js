@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
 register();
+// libp2p calls Promise.withResolvers, which Node 20 lacks (STACK.md).
+await import('../federation/src/network/polyfill.ts');
 const [script, ...rest] = process.argv.slice(2);
 if (!script) {
   console.error('usage: run-ts.js SCRIPT [ARGS…]');
