@@ -13,6 +13,7 @@ import type { NodeConfig } from './config/index.ts';
 import { createUploadExpiry, evidenceRoutes, prepareEvidenceDirectory } from './evidence/index.ts';
 import { SourceRateLimiter, TokenBucket, errorHandler, notFound, router, securityHeaders } from './http/index.ts';
 import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from './intake/index.ts';
+import { type Integrity, startIntegrity } from './integrity/index.ts';
 import { KeyFileError, readKeyFile } from './keys/index.ts';
 import type { Logger } from './log/index.ts';
 import { CaseStore } from './store/index.ts';
@@ -28,6 +29,7 @@ const HEADERS_TIMEOUT_MS = 30_000;
 export interface RunningNode {
   readonly url: string;
   readonly port: number;
+  readonly integrity: Integrity;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,15 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
     throw new KeyFileError('this node has no keys yet: create them first (backup node does so on first start)');
   await prepareEvidenceDirectory(config.dataDir);
   const store = new CaseStore(config.dataDir);
+  const integrity = await startIntegrity(
+    {
+      dataDir: config.dataDir,
+      nodeName: config.name,
+      federationListen: config.federationListen,
+      checkpointIntervalMs: config.checkpointIntervalMs,
+    },
+    log,
+  );
   const sourceLimiter = new SourceRateLimiter(config);
   const limits = {
     maxReportBytes: config.maxReportBytes,
@@ -52,6 +63,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
         publicKeys: { case: { alg: 'x25519', key: toBase64Url(keys.casePublicKey) } },
         limits,
         api: '/api/openapi.json',
+        ...integrity.info,
       },
       () => store.ping(),
     ),
@@ -64,6 +76,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       },
       limits,
     ),
+    ...integrity.routes,
     ...webRoutes({
       assets: await buildAppAssets(CLIENT_DIR),
       content: new ContentLibrary([join(config.dataDir, 'content'), join(CLIENT_DIR, 'content')], log),
@@ -102,12 +115,14 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
   return {
     url,
     port,
+    integrity,
     async stop() {
       expiry.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await integrity.stop();
       store.close();
     },
   };

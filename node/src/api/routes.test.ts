@@ -8,6 +8,12 @@ const info: NodeInfo = {
   publicKeys: { case: { alg: 'x25519', key: 'A'.repeat(43) } },
   limits: { maxReportBytes: 65536, maxEvidenceBytes: 1024, maxEvidenceFiles: 5 },
   api: '/api/openapi.json',
+  logOrigin: 'backup/test/00000000',
+  logVerifierKey: 'backup/test/00000000+00000000+AQ==',
+  witnessVerifierKey: 'backup/test/00000000/witness+00000000+BA==',
+  peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
+  checkpoint: '/log/checkpoint',
+  witness: '/witness/add-checkpoint',
 };
 
 /** Runs a route's handler on a bare context and returns what it set. */

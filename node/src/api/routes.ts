@@ -12,6 +12,15 @@ export interface NodeInfo {
     readonly maxEvidenceFiles: number;
   };
   readonly api: string;
+  /** The evidence log's origin line and C2SP verifier keys (log: type 0x01, witness: 0x04). */
+  readonly logOrigin: string;
+  readonly logVerifierKey: string;
+  readonly witnessVerifierKey: string;
+  /** The federation (libp2p) peer id. */
+  readonly peerId: string;
+  /** Where the C2SP tlog-tiles checkpoint and the tlog-witness endpoint are. */
+  readonly checkpoint: string;
+  readonly witness: string;
 }
 
 export function infoRoutes(info: NodeInfo, healthy: () => boolean): Route[] {

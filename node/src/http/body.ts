@@ -6,6 +6,16 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<{ raw: 
   if (!ctx.is('application/json')) {
     throw new UnsupportedMediaTypeError('unsupported-media-type', 'send the body as application/json');
   }
+  const raw = await readBody(ctx, limit);
+  try {
+    return { raw, json: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch (cause) {
+    throw new InvalidRequestError('invalid-json', 'the body is not valid JSON', { cause });
+  }
+}
+
+/** Reads a body of at most `limit` bytes, whatever its type. */
+export async function readBody(ctx: Context, limit: number): Promise<Buffer> {
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limit) throw new PayloadTooLargeError('payload-too-large', `the body may be at most ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -20,10 +30,5 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<{ raw: 
     if (error instanceof PayloadTooLargeError) throw error;
     throw new InvalidRequestError('body-incomplete', 'the request body did not arrive whole', { cause: error });
   }
-  const raw = Buffer.concat(chunks, length);
-  try {
-    return { raw, json: JSON.parse(raw.toString('utf8')) as unknown };
-  } catch (cause) {
-    throw new InvalidRequestError('invalid-json', 'the body is not valid JSON', { cause });
-  }
+  return Buffer.concat(chunks, length);
 }

@@ -13,6 +13,6 @@ export {
   UnsupportedMediaTypeError,
 } from './errors.ts';
 export { errorHandler, routeOf, securityHeaders } from './middleware.ts';
-export { readJsonBody } from './body.ts';
+export { readBody, readJsonBody } from './body.ts';
 export { SourceRateLimiter, TokenBucket } from './rate-limit.ts';
 export { type Route, notFound, router } from './router.ts';

@@ -8,6 +8,8 @@ export interface Route {
   readonly method: string;
   /** Template for logs and the API document, e.g. `/api/v1/evidence/{id}`. */
   readonly template: string;
+  /** For paths of varying depth (C2SP tiles): an anchored pattern used instead of the template. */
+  readonly pattern?: RegExp;
   handle(ctx: Context, params: Readonly<Record<string, string>>): Promise<void> | void;
 }
 
@@ -17,7 +19,7 @@ function compile(template: string): RegExp {
 }
 
 export function router(routes: readonly Route[]) {
-  const compiled = routes.map((route) => ({ route, pattern: compile(route.template) }));
+  const compiled = routes.map((route) => ({ route, pattern: route.pattern ?? compile(route.template) }));
   return async (ctx: Context, next: Next): Promise<void> => {
     const matching = compiled.filter(({ pattern }) => pattern.test(ctx.path));
     if (matching.length === 0) return next();

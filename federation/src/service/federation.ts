@@ -1,0 +1,171 @@
+// One node's part in the federation: its log's checkpoints cosigned by the members'
+// witnesses, its own witness for the members' logs, and the gossip that catches split
+// views. Transport (libp2p), storage and keys are given; this wires them together.
+import type { Ed25519Verify } from '../crypto/index.ts';
+import type { Member } from '../membership/index.ts';
+import { parseAddCheckpointRequest } from '../witness/index.ts';
+import { type NoteSigner, type NoteVerifier, parseVerifierKey } from '../note/index.ts';
+import type { FederationPeer } from '../network/index.ts';
+import { CheckpointPublisher, type PublishedLog, type PublisherInit } from './publisher.ts';
+import {
+  CHECKPOINT_TOPIC,
+  LOG_PROTOCOL,
+  WITNESS_PROTOCOL,
+  type WireResponse,
+  decodeConsistencyRequest,
+  decodeProof,
+  decodeWireResponse,
+  encodeConsistencyRequest,
+  encodeProof,
+  encodeWireResponse,
+} from './protocols.ts';
+import type { SplitViewRecords } from './records.ts';
+import { type Misbehaviour, SplitViewMonitor, type Verdict } from './split-view.ts';
+
+/** How often members that dropped are dialled again. */
+export const RECONNECT_INTERVAL_MS = 30_000;
+
+export interface WitnessService {
+  addCheckpoint(body: Uint8Array): Promise<WireResponse>;
+  /** The checkpoint note this witness last cosigned for a log. */
+  latestNote(origin: string): string | undefined;
+}
+
+export interface FederationComponents {
+  readonly peer: FederationPeer;
+  readonly log: PublishedLog;
+  /** The log key (Ed25519 note key) that signs this node's checkpoints. */
+  readonly signer: NoteSigner;
+  readonly witness: WitnessService;
+  readonly splitViews: SplitViewRecords;
+  readonly members: () => readonly Member[];
+  readonly self: { readonly origin: string; readonly logKey: string };
+  readonly verify: Ed25519Verify;
+  readonly warn: (message: string, fields?: Record<string, string | number>) => void;
+}
+
+export class Federation {
+  readonly monitor: SplitViewMonitor;
+  readonly publisher: CheckpointPublisher;
+  private readonly c: FederationComponents;
+  private unsubscribe: (() => void) | undefined;
+  private reconnect: ReturnType<typeof setInterval> | undefined;
+  private readonly stopping = new AbortController();
+
+  constructor(components: FederationComponents, init: PublisherInit) {
+    this.c = components;
+    this.publisher = new CheckpointPublisher(
+      {
+        log: components.log,
+        signer: components.signer,
+        witnesses: () => this.remoteWitnesses(),
+        announce: (note) => this.announce(note),
+        warn: components.warn,
+      },
+      init,
+    );
+    this.monitor = new SplitViewMonitor({
+      verify: components.verify,
+      logKey: (origin) =>
+        origin === components.self.origin
+          ? components.self.logKey
+          : components.members().find((m) => m.origin === origin)?.logKey,
+      reference: (origin) =>
+        origin === components.self.origin ? this.publisher.latest() : components.witness.latestNote(origin),
+      askProof: (origin, a, b) => this.askProof(origin, a, b),
+      record: (m) => this.record(m),
+    });
+  }
+
+  async start(): Promise<void> {
+    const { peer } = this.c;
+    await peer.handle(WITNESS_PROTOCOL, (body) => this.witness(body));
+    await peer.handle(LOG_PROTOCOL, async (body) => {
+      const { size1, size2 } = decodeConsistencyRequest(body);
+      return encodeProof(this.c.log.consistencyProof(size1, size2));
+    });
+    this.unsubscribe = peer.subscribe(
+      CHECKPOINT_TOPIC,
+      (data) => (this.monitor.isSignedCheckpoint(new TextDecoder().decode(data)) ? 'accept' : 'reject'),
+      (data) => void this.examine(new TextDecoder().decode(data)),
+    );
+    await this.publisher.start();
+    void peer.connectToMembers(this.stopping.signal);
+    this.reconnect = setInterval(() => void peer.connectToMembers(this.stopping.signal), RECONNECT_INTERVAL_MS);
+    this.reconnect.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    clearInterval(this.reconnect);
+    this.unsubscribe?.();
+    await this.publisher.stop();
+  }
+
+  /** The witnesses this node asks to cosign: every member's. */
+  remoteWitnesses(): {
+    id: string;
+    verifier: NoteVerifier;
+    send: (b: Uint8Array, s: AbortSignal) => Promise<WireResponse>;
+  }[] {
+    return this.c.members().map((m) => ({
+      id: m.peerId,
+      verifier: parseVerifierKey(m.witnessKey, this.c.verify),
+      send: async (body: Uint8Array, signal: AbortSignal) =>
+        decodeWireResponse(await this.c.peer.request(m.peerId, WITNESS_PROTOCOL, body, signal)),
+    }));
+  }
+
+  /** Gossips a checkpoint note to the members (the publisher's announcements). */
+  async announce(note: string): Promise<void> {
+    await this.c.peer.publish(CHECKPOINT_TOPIC, new TextEncoder().encode(note));
+  }
+
+  /** The witness answer, over libp2p or HTTP; a refused checkpoint is also examined. */
+  async witnessRequest(body: Uint8Array): Promise<WireResponse> {
+    const response = await this.c.witness.addCheckpoint(body);
+    if (response.status === 409 || response.status === 422) {
+      try {
+        void this.examine(parseAddCheckpointRequest(body).note);
+      } catch {
+        // a malformed body was already answered 400 by the witness; nothing to examine
+      }
+    }
+    return response;
+  }
+
+  private async witness(body: Uint8Array): Promise<Uint8Array> {
+    return encodeWireResponse(await this.witnessRequest(body));
+  }
+
+  private async examine(note: string): Promise<Verdict> {
+    try {
+      return await this.monitor.examine(note);
+    } catch (e) {
+      this.c.warn('could not examine a checkpoint', { error: (e as Error).message });
+      return 'undecided';
+    }
+  }
+
+  private async askProof(origin: string, size1: number, size2: number): Promise<Uint8Array[] | undefined> {
+    if (origin === this.c.self.origin) return this.c.log.consistencyProof(size1, size2);
+    const member = this.c.members().find((m) => m.origin === origin);
+    if (!member) return undefined;
+    try {
+      const reply = await this.c.peer.request(member.peerId, LOG_PROTOCOL, encodeConsistencyRequest(size1, size2));
+      return decodeProof(reply);
+    } catch {
+      return undefined; // unreachable or refusing: undecided, asked again at the next gossip
+    }
+  }
+
+  private record(m: Misbehaviour): void {
+    if (!this.c.splitViews.record(m)) return;
+    this.c.warn('SPLIT VIEW: a federation log signed two checkpoints that cannot both be true', {
+      origin: m.origin,
+      reason: m.reason,
+    });
+    // Others compare it with what they hold; a fork shown only to this node reaches them all.
+    void this.announce(m.conflicting).catch(() => undefined);
+  }
+}

@@ -1,0 +1,88 @@
+// Five (or any number of) real nodes in this process: each with its HTTP server, libp2p
+// endpoint on loopback, log, witness and data folder, federated through the same
+// invitations the admins exchange (`backup federation invite` / `add`).
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../node/src/config/index.ts';
+import { ownInvitation } from '../../node/src/integrity/index.ts';
+import { createKeyFile } from '../../node/src/keys/index.ts';
+import { type LogFields, type Logger, createLogger } from '../../node/src/log/index.ts';
+import { type RunningNode, startNode } from '../../node/src/main.ts';
+
+export interface TestNode {
+  readonly node: RunningNode;
+  readonly dataDir: string;
+  readonly passphrase: string;
+  /** Warnings the node logged (split views, refused cosignatures…). */
+  readonly warnings: { msg: string; fields?: LogFields }[];
+}
+
+const quietLogger = (warnings: TestNode['warnings']): Logger => {
+  const base = createLogger('error', () => undefined);
+  return { ...base, warn: (msg, fields) => warnings.push({ msg, fields }) };
+};
+
+export async function startFederation(count: number, flags: Record<string, string> = {}) {
+  const root = await mkdtemp(join(tmpdir(), 'backup-federation-'));
+  const nodes: TestNode[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const dataDir = join(root, `node-${i}`);
+      const passphrase = `federation test passphrase ${i}`;
+      await mkdir(dataDir, { mode: 0o700 });
+      await createKeyFile(dataDir, passphrase);
+      const config = parseConfig(
+        {
+          data: dataDir,
+          port: '0',
+          name: `Test node ${i}`,
+          'pow-difficulty': '4',
+          'min-free-bytes': '0',
+          'source-burst': '1000000',
+          'source-per-minute': '1000000',
+          'reports-per-second': '1000000',
+          'federation-listen': '/ip4/127.0.0.1/tcp/0',
+          'checkpoint-interval-ms': '250',
+          ...flags,
+        },
+        {},
+      );
+      const warnings: TestNode['warnings'] = [];
+      nodes.push({ node: await startNode(config, quietLogger(warnings)), dataDir, passphrase, warnings });
+    }
+    const invitations = nodes.map(({ node }, i) =>
+      ownInvitation(node.integrity.identity, {
+        organisation: `Organisation ${i}`,
+        country: 'CD',
+        addresses: node.integrity.peer.addresses(),
+      }),
+    );
+    for (const [i, { node }] of nodes.entries())
+      for (const [j, invitation] of invitations.entries())
+        if (i !== j) await node.integrity.members.add(invitation, node.integrity.identity);
+    await Promise.all(nodes.map(({ node }) => node.integrity.peer.connectToMembers()));
+  } catch (error) {
+    await Promise.all(nodes.map(({ node }) => node.stop()));
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    nodes,
+    async stop() {
+      await Promise.all(nodes.map(({ node }) => node.stop()));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` every 50 ms until it returns a value, for at most `ms`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
