@@ -17,6 +17,7 @@ export class MemberList {
 
   private readonly path: string;
   private readonly verify: Ed25519Verify;
+  private changing: Promise<unknown> = Promise.resolve();
 
   private constructor(path: string, verify: Ed25519Verify, invitations: readonly string[]) {
     this.path = path;
@@ -55,26 +56,34 @@ export class MemberList {
   }
 
   /** Adds (or replaces, for the same peer or origin) a member from its invitation. */
-  async add(invitation: string, self?: { peerId: string; origin: string }): Promise<Member> {
+  add(invitation: string, self?: { peerId: string; origin: string }): Promise<Member> {
     const member = parseInvitation(invitation, this.verify);
     if (self && (member.peerId === self.peerId || member.origin === self.origin))
-      throw new InvitationError('this is this node’s own invitation');
-    const keep = this.invitations.filter((_, i) => {
-      const m = this.members[i]!;
-      return m.peerId !== member.peerId && m.origin !== member.origin;
+      return Promise.reject(new InvitationError('this is this node’s own invitation'));
+    return this.change(async () => {
+      await this.save([...this.without((m) => m.peerId === member.peerId || m.origin === member.origin), invitation]);
+      return member;
     });
-    await this.save([...keep, invitation]);
-    return member;
   }
 
-  async remove(peerIdOrOrigin: string): Promise<boolean> {
-    const keep = this.invitations.filter((_, i) => {
-      const m = this.members[i]!;
-      return m.peerId !== peerIdOrOrigin && m.origin !== peerIdOrOrigin;
+  remove(peerIdOrOrigin: string): Promise<boolean> {
+    return this.change(async () => {
+      const keep = this.without((m) => m.peerId === peerIdOrOrigin || m.origin === peerIdOrOrigin);
+      if (keep.length === this.invitations.length) return false;
+      await this.save(keep);
+      return true;
     });
-    if (keep.length === this.invitations.length) return false;
-    await this.save(keep);
-    return true;
+  }
+
+  private without(match: (m: Member) => boolean): string[] {
+    return this.invitations.filter((_, i) => !match(this.members[i]!));
+  }
+
+  /** Changes run one after the other, each on the list the previous one left. */
+  private change<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.changing.then(fn);
+    this.changing = result.catch(() => undefined);
+    return result;
   }
 
   /** Picks up an edit made by another process (the admin CLI) while the node runs. */

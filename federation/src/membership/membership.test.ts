@@ -65,6 +65,17 @@ describe('MemberList', () => {
     expect(await reopened.remove('backup/a/00000001')).toBe(false);
     expect((await MemberList.open(path, verify)).list()).toHaveLength(1);
   });
+  it('keeps every one of many members added at once', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'members-'));
+    const list = await MemberList.open(join(dir, 'members.json'), verify);
+    const peers = Array.from(
+      { length: 8 },
+      (_, i) => `12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXT${'ABCDEFGH'[i]}`,
+    );
+    await Promise.all(peers.map((p, i) => list.add(invitation(`backup/n/0000000${i}`, p).note)));
+    expect(list.list()).toHaveLength(8);
+    expect((await MemberList.open(join(dir, 'members.json'), verify)).list()).toHaveLength(8);
+  });
   it('refuses this node’s own invitation', async () => {
     dir = await mkdtemp(join(tmpdir(), 'members-'));
     const list = await MemberList.open(join(dir, 'members.json'), verify);
