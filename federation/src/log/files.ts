@@ -36,11 +36,11 @@ export class LogFiles {
     this.hashes = hashes;
   }
 
-  static async open(dir: string): Promise<LogFiles> {
-    await mkdir(join(dir, HASHES_DIR), { recursive: true });
+  static async open(dir: string, readOnly = false): Promise<LogFiles> {
+    if (!readOnly) await mkdir(join(dir, HASHES_DIR), { recursive: true });
     const opened: FileHandle[] = [];
     const openOne = async (path: string) => {
-      const handle = await open(path, OPEN_RW, 0o600);
+      const handle = await open(path, readOnly ? 'r' : OPEN_RW, 0o600);
       opened.push(handle);
       return handle;
     };

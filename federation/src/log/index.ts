@@ -8,6 +8,11 @@ export interface LogStoreInit {
    * batch; a single appendMany larger than this is written alone, never split. Default 4096.
    */
   readonly maxBatchEntries?: number;
+  /**
+   * For another process (the admin CLI) reading a log the node is writing: nothing is
+   * created, cut or written, and the store shows the size committed when it was opened.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface LogStore {

@@ -329,3 +329,25 @@ describe('openLogStore', () => {
     });
   });
 });
+
+describe('a read-only store beside the writer (the admin CLI beside a running node)', () => {
+  it('sees the committed size, proves from it, refuses appends, and never cuts the writer’s files', async () => {
+    const writer = await logOf(range(300));
+    // Bytes past the commit point, as while the writer is mid-batch.
+    await appendFile(join(dir, 'entries'), 'in flight');
+    const reader = await openLogStore(dir, { readOnly: true });
+    try {
+      expect(reader.size).toBe(300);
+      expect(reader.root()).toEqual(writer.root());
+      verifyInclusion(7, 300, leafHash(entryOf(7)), reader.inclusionProof(7), writer.root());
+      await expect(reader.append(entryOf(1))).rejects.toThrow(LogClosedError);
+      expect((await stat(join(dir, 'entries'))).size).toBeGreaterThan(0);
+      expect((await readFile(join(dir, 'entries'))).toString('utf8').endsWith('in flight')).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
+  it('refuses a folder that holds no log', async () => {
+    await expect(openLogStore(join(dir, 'nothing'), { readOnly: true })).rejects.toThrow(LogCorruptError);
+  });
+});

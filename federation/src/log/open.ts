@@ -32,18 +32,21 @@ export async function openLogStore(dir: string, init: LogStoreInit = {}): Promis
   const maxBatchEntries = init.maxBatchEntries ?? DEFAULT_MAX_BATCH_ENTRIES;
   if (!Number.isSafeInteger(maxBatchEntries) || maxBatchEntries < 1)
     throw new RangeError('maxBatchEntries is a whole number of at least 1');
-  await mkdir(dir, { recursive: true });
+  const readOnly = init.readOnly === true;
+  if (!readOnly) await mkdir(dir, { recursive: true });
   const format = await readIfPresent(join(dir, FORMAT_FILE));
-  if (format === undefined) await create(dir);
-  else checkFormat(format.toString('utf8'));
+  if (format === undefined) {
+    if (readOnly) throw new LogCorruptError(`there is no evidence log in ${dir}`);
+    await create(dir);
+  } else checkFormat(format.toString('utf8'));
   const record = await readIfPresent(join(dir, SIZE_FILE));
   if (record === undefined) throw new LogCorruptError('the log size record is missing');
   const committed = decodeSizeRecord(record);
-  // A size.tmp is a commit that never happened.
-  await rm(join(dir, `${SIZE_FILE}.tmp`), { force: true });
-  const files = await LogFiles.open(dir);
+  // A size.tmp is a commit that never happened (or, beside a running node, one in progress).
+  if (!readOnly) await rm(join(dir, `${SIZE_FILE}.tmp`), { force: true });
+  const files = await LogFiles.open(dir, readOnly);
   try {
-    return new LogStoreImpl(dir, files, await recover(files, committed), maxBatchEntries);
+    return new LogStoreImpl(dir, files, await recover(files, committed, readOnly), maxBatchEntries, readOnly);
   } catch (error) {
     await files.close();
     throw error;
@@ -91,14 +94,14 @@ async function create(dir: string): Promise<void> {
  * Cuts every file back to the committed size (dropping a batch a crash cut short), then checks
  * that the stored hashes still lead to the committed root and the last entry to its leaf hash.
  */
-async function recover(files: LogFiles, { size, root }: Committed): Promise<LogState> {
-  await cut(files.offsets, size * OFFSET_BYTES, OFFSETS_FILE);
+async function recover(files: LogFiles, { size, root }: Committed, readOnly: boolean): Promise<LogState> {
+  await cut(files.offsets, size * OFFSET_BYTES, OFFSETS_FILE, readOnly);
   const entriesEnd = files.readEnd(size - 1);
-  await cut(files.entries, entriesEnd, ENTRIES_FILE);
+  await cut(files.entries, entriesEnd, ENTRIES_FILE, readOnly);
   for (let h = 0; h <= MAX_HEIGHT; h++) {
     const want = Math.floor(size / 2 ** h) * HASH_BYTES;
     const handle = files.hashes[h];
-    if (handle !== undefined) await cut(handle, want, `${HASHES_DIR}/${h}`);
+    if (handle !== undefined) await cut(handle, want, `${HASHES_DIR}/${h}`, readOnly);
     else if (want > 0) throw new LogCorruptError(`${HASHES_DIR}/${h} is missing from a log of ${size}`);
   }
   const frontier: (Uint8Array | undefined)[] = [];
@@ -118,10 +121,11 @@ async function recover(files: LogFiles, { size, root }: Committed): Promise<LogS
   return { size, root, frontier, entriesEnd };
 }
 
-async function cut(handle: FileHandle, length: number, name: string): Promise<void> {
+/** Cuts a file back to `length`; a reader only checks that the committed part is there. */
+async function cut(handle: FileHandle, length: number, name: string, readOnly: boolean): Promise<void> {
   const { size } = await handle.stat();
   if (size < length) throw new LogCorruptError(`${name} is ${size} bytes; the committed size needs ${length}`);
-  if (size > length) {
+  if (size > length && !readOnly) {
     await handle.truncate(length);
     await handle.datasync();
   }

@@ -60,7 +60,10 @@ export class LogStoreImpl implements LogStore {
     },
   };
 
-  constructor(dir: string, files: LogFiles, state: LogState, maxBatchEntries: number) {
+  readonly #readOnly: boolean;
+
+  constructor(dir: string, files: LogFiles, state: LogState, maxBatchEntries: number, readOnly = false) {
+    this.#readOnly = readOnly;
     this.#dir = dir;
     this.#files = files;
     this.#state = state;
@@ -81,6 +84,7 @@ export class LogStoreImpl implements LogStore {
 
   async appendMany(entries: readonly Uint8Array[]): Promise<number> {
     if (this.#closing !== undefined) throw new LogClosedError('the log is closed');
+    if (this.#readOnly) throw new LogClosedError('this log was opened read-only');
     if (this.#failed !== undefined) throw this.#failed;
     const packed = packEntries(entries);
     return new Promise((resolve, reject) => {
