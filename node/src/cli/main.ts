@@ -4,6 +4,7 @@ import { ConfigError } from '../config/index.ts';
 import { CONFIG_FLAGS } from '../config/index.ts';
 import { WrongPassphraseError } from '../keys/index.ts';
 import { decryptCommand } from './decrypt-command.ts';
+import { federationCommand } from './federation-command.ts';
 import { nodeCommand } from './node-command.ts';
 import { replyCommand } from './reply-command.ts';
 import { reportCommand } from './report-command.ts';
@@ -52,6 +53,21 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
           strict: true,
         });
         return await replyCommand(values, process.stdout, process.stderr);
+      }
+      case 'federation': {
+        const [action, ...more] = rest;
+        const { values, positionals } = parseArgs({
+          args: more,
+          options: {
+            data: stringFlag,
+            organisation: stringFlag,
+            country: stringFlag,
+            address: { type: 'string', multiple: true },
+          },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await federationCommand(action, positionals, values, process.stdout);
       }
       case undefined:
       case 'help':

@@ -19,6 +19,12 @@ Usage:
       Send a caseworker's message to the reporter of case ID (a folder name that
       backup decrypt writes). Sealed for the caseworkers and the reporter; needs no
       passphrase, and works while the node runs. Prints the message id.
+  backup federation invite --data DIR --organisation NAME --country CC --address MULTIADDR…
+      Print this node's signed invitation, for the admins of the organisations to federate with.
+  backup federation add FILE --data DIR
+      Accept another organisation's invitation (check its log key with them by phone).
+  backup federation remove PEER-ID|ORIGIN --data DIR  ·  backup federation status --data DIR
+      Stop federating with a member; show members, the latest checkpoint and split views.
 
 Every node flag has an environment variable: BACKUP_DATA, BACKUP_PORT, BACKUP_HOST,
 BACKUP_NAME, BACKUP_PASSPHRASE_FILE, BACKUP_POW_DIFFICULTY, … (see docs/operating.md).
