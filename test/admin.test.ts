@@ -1,10 +1,14 @@
 // What the node's admin relies on: private file modes, upload limits that hold under
-// parallel requests, and `backup decrypt` getting past a forged report.
+// parallel requests, `backup decrypt` getting past a forged report, and checking each
+// file against the commitment the node logged for it.
+import { randomBytes } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateBoxKeyPair, toBase64Url } from '../client/src/envelope/index.ts';
-import { fetchNodeInfo, submitReport } from '../client/src/intake/index.ts';
+import { createEvidenceEncryptor, generateBoxKeyPair, toBase64Url } from '../client/src/envelope/index.ts';
+import { evidenceCommitmentOf, fetchNodeInfo, submitReport, uploadEvidence } from '../client/src/intake/index.ts';
+import { openLogStore } from '../federation/src/log/index.ts';
+import { federationPaths } from '../node/src/integrity/index.ts';
 import { DATABASE_FILE } from '../node/src/store/index.ts';
 import {
   type NodeProcess,
@@ -21,7 +25,12 @@ const consent = { storage: true, referral: false, statistics: false, justice: fa
 async function newUploadHeaders(url: string): Promise<Record<string, string>> {
   const { casePublicKey } = await fetchNodeInfo(url);
   const report = await submitReport({ nodeUrl: url, casePublicKey, document: {}, shared: { consent } });
-  return { 'Tus-Resumable': '1.0.0', Authorization: `Receipt ${toBase64Url(report.lookup)}`, 'Upload-Length': '100' };
+  return {
+    'Tus-Resumable': '1.0.0',
+    Authorization: `Receipt ${toBase64Url(report.lookup)}`,
+    'Upload-Length': '100',
+    'Upload-Metadata': `commitment ${Buffer.from(randomBytes(32).toString('base64url')).toString('base64')}`,
+  };
 }
 
 describe('a node, as its admin sees it', () => {
@@ -93,6 +102,73 @@ describe('a node, as its admin sees it', () => {
       (await readdir(out)).map((id) => readFile(join(out, id, 'report.json'), 'utf8').catch(() => '')),
     );
     expect(written.filter((text) => text.includes('after the forged one'))).toHaveLength(1);
+  });
+});
+
+describe('backup decrypt and the evidence log', () => {
+  let ws: Workspace;
+  let node: NodeProcess;
+
+  beforeAll(async () => {
+    ws = await makeWorkspace();
+    node = await startNodeProcess(ws);
+  });
+
+  afterAll(async () => {
+    await node?.kill();
+    await ws?.cleanup();
+  });
+
+  it('says which file matches its logged commitment, warns loudly about one that does not, and writes its custody', async () => {
+    const { casePublicKey } = await fetchNodeInfo(node.url);
+    const report = await submitReport({ nodeUrl: node.url, casePublicKey, document: {}, shared: { consent } });
+    const commitments: Record<string, Uint8Array> = {};
+    for (const name of ['honest.jpg', 'lying.jpg']) {
+      const plain = new Uint8Array(randomBytes(5000));
+      const source = { size: plain.length, read: async (at: number, n: number) => plain.subarray(at, at + n) };
+      const encryptor = await createEvidenceEncryptor(source, casePublicKey, { name, type: 'image/jpeg' });
+      // A hostile reporter can send any commitment: it harms only their own report.
+      const commitment =
+        name === 'honest.jpg' ? evidenceCommitmentOf(await encryptor.metadata()) : new Uint8Array(randomBytes(32));
+      commitments[name] = commitment;
+      await uploadEvidence({ nodeUrl: node.url, lookup: report.lookup, source: encryptor, commitment });
+    }
+
+    const out = join(ws.dir, 'out');
+    const result = await decryptInto(ws, out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/: matches its commitment, entry \d+ of the log\n/);
+    expect(result.stderr.match(/WARNING: .*does NOT match this file/g)).toHaveLength(1);
+
+    const [caseId] = await readdir(out);
+    const dir = join(out, caseId!, 'evidence');
+    const log = await openLogStore(federationPaths(ws.dataDir).log, { readOnly: true });
+    try {
+      for (const [name, matches] of [
+        ['honest.jpg', true],
+        ['lying.jpg', false],
+      ] as const) {
+        const file = (await readdir(dir)).find((f) => f.endsWith(`${name}.json`))!;
+        const facts = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
+          commitment: { logged: string; matches: boolean };
+          logIndex: number;
+          custody: { event: string; salt: string; logIndex: number; consistent: boolean }[];
+        };
+        const logged = Buffer.from(commitments[name]!).toString('base64');
+        expect(facts.commitment).toMatchObject({ logged, matches });
+        // The node logged it as it came, in its own log, right or wrong.
+        expect(Buffer.from(log.entry(facts.logIndex)).toString('base64')).toBe(logged);
+        expect(facts.custody).toHaveLength(1);
+        expect(facts.custody[0]).toMatchObject({
+          consistent: true,
+          salt: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+        });
+        expect(JSON.parse(facts.custody[0]!.event)).toMatchObject({ v: 1, event: 'received', evidence: logged });
+        expect(facts.custody[0]!.logIndex).toBeGreaterThan(facts.logIndex);
+      }
+    } finally {
+      await log.close();
+    }
   });
 });
 

@@ -130,6 +130,10 @@ function mutations(valid: Record<string, unknown>): unknown[] {
   return out;
 }
 
+/** tus Upload-Metadata as a reporter's device sends it: base64 of the commitment's base64url. */
+const tusMetadata = (key: string, text: string) => `${key} ${Buffer.from(text).toString('base64')}`;
+const COMMITMENT = tusMetadata('commitment', randomBytes(32).toString('base64url'));
+
 describe('a node under hostile input', () => {
   let ws: Workspace;
   let node: NodeProcess;
@@ -154,7 +158,12 @@ describe('a node under hostile input', () => {
       label: 'create',
       method: 'POST',
       path: '/api/v1/evidence',
-      headers: { 'Tus-Resumable': '1.0.0', Authorization: `Receipt ${lookup}`, 'Upload-Length': '1000' },
+      headers: {
+        'Tus-Resumable': '1.0.0',
+        Authorization: `Receipt ${lookup}`,
+        'Upload-Length': '1000',
+        'Upload-Metadata': COMMITMENT,
+      },
     });
     expect(created.status).toBe(201);
     uploadPath = await new Promise<string>((resolve) => {
@@ -164,7 +173,12 @@ describe('a node under hostile input', () => {
           port: base.port,
           method: 'POST',
           path: '/api/v1/evidence',
-          headers: { 'Tus-Resumable': '1.0.0', Authorization: `Receipt ${lookup}`, 'Upload-Length': '1000' },
+          headers: {
+            'Tus-Resumable': '1.0.0',
+            Authorization: `Receipt ${lookup}`,
+            'Upload-Length': '1000',
+            'Upload-Metadata': COMMITMENT,
+          },
         },
         (res) => {
           res.resume();
@@ -345,19 +359,31 @@ describe('a node under hostile input', () => {
           label: 'tus-length',
           method: 'POST',
           path: '/api/v1/evidence',
-          headers: { ...tus, 'Upload-Length': length },
+          headers: { ...tus, 'Upload-Length': length, 'Upload-Metadata': COMMITMENT },
         });
       }
-      probes.push({
-        label: 'tus-metadata',
-        method: 'POST',
-        path: '/api/v1/evidence',
-        headers: {
-          ...tus,
-          'Upload-Length': '10',
-          'Upload-Metadata': `filename ${Buffer.from('../../../etc/passwd').toString('base64')}`,
-        },
-      });
+      // Upload-Metadata: the commitment only, well formed; never a name or a type.
+      const metadataProbes: [string, string | undefined][] = [
+        ['commitment-required', undefined],
+        ['commitment-required', ' '],
+        ['metadata-not-accepted', tusMetadata('filename', '../../../etc/passwd')],
+        ['metadata-not-accepted', `${COMMITMENT},${tusMetadata('filetype', 'video/mp4')}`],
+        ['metadata-not-accepted', `${'k'.repeat(4000)} x`],
+        ['commitment-invalid', `${COMMITMENT},${COMMITMENT}`],
+        ['commitment-invalid', 'commitment'],
+        ['commitment-invalid', tusMetadata('commitment', randomBytes(31).toString('base64url'))],
+        ['commitment-invalid', tusMetadata('commitment', randomBytes(32).toString('hex'))],
+        ['commitment-invalid', `commitment ${randomBytes(200).toString('base64')}`],
+        ['commitment-invalid', `commitment ${'%'.repeat(60)}`],
+      ];
+      for (const [code, metadata] of metadataProbes) {
+        probes.push({
+          label: `tus-metadata ${code}`,
+          method: 'POST',
+          path: '/api/v1/evidence',
+          headers: { ...tus, 'Upload-Length': '10', ...(metadata !== undefined && { 'Upload-Metadata': metadata }) },
+        });
+      }
       probes.push({
         label: 'tus-defer',
         method: 'POST',
@@ -413,6 +439,9 @@ describe('a node under hostile input', () => {
       (a) => !a.code && a.label !== 'tus-other-case' && a.label !== 'tus-unknown-upload',
     );
     expect(tally(withoutCode)).toEqual([]);
+    const metadataAnswers = answers.filter((a) => a.label.startsWith('tus-metadata '));
+    expect(metadataAnswers.length).toBeGreaterThan(0);
+    expect(tally(metadataAnswers.filter((a) => a.status !== 400 || a.label !== `tus-metadata ${a.code}`))).toEqual([]);
 
     // Raw protocol abuse: malformed HTTP, oversized headers, truncated uploads.
     const raw = [

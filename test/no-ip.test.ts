@@ -103,7 +103,12 @@ describe('a reporter’s network address', () => {
           ).status,
         ).toBe(200);
         const tus = { 'Tus-Resumable': '1.0.0', Authorization: `Receipt ${lookup}` };
-        const created = await from(url, 'POST', '/api/v1/evidence', { ...tus, 'Upload-Length': '4096' });
+        const commitment = Buffer.from(randomBytes(32).toString('base64url')).toString('base64');
+        const created = await from(url, 'POST', '/api/v1/evidence', {
+          ...tus,
+          'Upload-Length': '4096',
+          'Upload-Metadata': `commitment ${commitment}`,
+        });
         expect(created.status).toBe(201);
         const patch = { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' };
         expect((await from(url, 'PATCH', String(created.headers.location), patch, randomBytes(4096))).status).toBe(204);

@@ -5,7 +5,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEvidenceEncryptor, type EvidenceEncryptor, toBase64Url } from '../client/src/envelope/index.ts';
-import { fetchNodeInfo, submitReport, uploadEvidence } from '../client/src/intake/index.ts';
+import { evidenceCommitmentOf, fetchNodeInfo, submitReport, uploadEvidence } from '../client/src/intake/index.ts';
 import { nativeSha256, openFileSource } from '../node/src/cli/file-source.ts';
 import {
   type NodeProcess,
@@ -48,6 +48,8 @@ describe('an interrupted evidence upload', () => {
       type: 'video/mp4',
       hash: nativeSha256,
     });
+    // Sent when the upload is created, so the file is hashed first.
+    const commitment = evidenceCommitmentOf(await encryptor.metadata());
 
     let uploadUrl: string | undefined;
     const headOffset = async () => {
@@ -64,6 +66,7 @@ describe('an interrupted evidence upload', () => {
         nodeUrl: node!.url,
         lookup: report.lookup,
         encryptor,
+        commitment,
         chunkSize: CHUNK_BYTES,
         retryDelays: [],
         ...(uploadUrl && { uploadUrl }),
@@ -92,7 +95,6 @@ describe('an interrupted evidence upload', () => {
     expect(offsets[2]).toBeLessThan(encryptor.size);
 
     await attempt(undefined, () => {});
-    // Hashed while encrypting, across the interruptions, to the file's true SHA-256.
     expect((await encryptor.metadata()).sha256).toBe(sha256);
     expect(await headOffset()).toBe(encryptor.size);
     await source.close();
@@ -100,6 +102,8 @@ describe('an interrupted evidence upload', () => {
     const out = join(ws.dir, 'out');
     const result = await decryptInto(ws, out);
     expect(result.code, result.stderr).toBe(0);
+    // Completed by the restarted node, which logged it as it came.
+    expect(result.stderr).toMatch(/: matches its commitment, entry \d+ of the log\n/);
     const [caseId] = await readdir(out);
     const evidenceDir = join(out, caseId!, 'evidence');
     const [file] = (await readdir(evidenceDir)).filter((f) => f.endsWith('video.mp4'));

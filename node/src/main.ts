@@ -10,7 +10,13 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { toBase64Url } from '../../client/src/envelope/index.ts';
 import { infoRoutes } from './api/index.ts';
 import type { NodeConfig } from './config/index.ts';
-import { createUploadExpiry, evidenceRoutes, prepareEvidenceDirectory } from './evidence/index.ts';
+import {
+  type EvidenceLog,
+  createUploadExpiry,
+  evidenceRoutes,
+  logPendingEvidence,
+  prepareEvidenceDirectory,
+} from './evidence/index.ts';
 import { SourceRateLimiter, TokenBucket, errorHandler, notFound, router, securityHeaders } from './http/index.ts';
 import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from './intake/index.ts';
 import { type Integrity, startIntegrity } from './integrity/index.ts';
@@ -48,6 +54,20 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
     },
     log,
   );
+  const evidenceLog: EvidenceLog = {
+    origin: integrity.identity.origin,
+    append: (entry) => integrity.log.append(entry),
+  };
+  // Uploads completed but not logged when the node last stopped (or whose append failed).
+  // Before the server listens, so no completion runs a pass at the same time.
+  try {
+    const entries = await logPendingEvidence(store, evidenceLog, keys.casePublicKey);
+    if (entries > 0) log.info('pending evidence logged', { entries });
+  } catch (error) {
+    // The uploads stay complete and awaiting the log: the next completion tries again.
+    const { name, message } = error as Error;
+    log.error('pending evidence not logged', { error: name, message });
+  }
   const sourceLimiter = new SourceRateLimiter(config);
   const limits = {
     maxReportBytes: config.maxReportBytes,
@@ -82,7 +102,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       content: new ContentLibrary([join(config.dataDir, 'content'), join(CLIENT_DIR, 'content')], log),
     }),
     ...evidenceRoutes(
-      { store, sourceLimiter },
+      { store, sourceLimiter, evidenceLog, casePublicKey: keys.casePublicKey, log },
       { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: config.minFreeBytes, ...limits },
     ),
   ];

@@ -11,6 +11,7 @@ export {
   sendPreparedReport,
   submitReport,
 } from './api.ts';
+export { COMMITMENT_METADATA_KEY, evidenceCommitmentOf } from './commitment.ts';
 export {
   DEFAULT_UPLOAD_CHUNK_BYTES,
   UploadAbortedError,

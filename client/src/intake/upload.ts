@@ -5,6 +5,7 @@
 // resumes from whatever the node has on disk.
 import { type HttpStack, Upload } from 'tus-js-client';
 import { toBase64Url } from '../envelope/index.ts';
+import { COMMITMENT_METADATA_KEY } from './commitment.ts';
 
 // Each PATCH is fsynced on the node; large requests keep that cost small on a desktop or in
 // `backup report`. A phone app on a slow link passes a smaller `chunkSize`.
@@ -23,6 +24,12 @@ interface UploadOptions {
   readonly nodeUrl: string;
   /** The receipt's lookup value: proves the upload belongs to the reporter's case. */
   readonly lookup: Uint8Array;
+  /**
+   * The file's evidence commitment (`evidenceCommitmentOf(metadata)`, 32 bytes), sent as the
+   * tus Upload-Metadata when the upload is created: the node refuses to create one without
+   * it (`400 commitment-required`). A resumed upload (`uploadUrl`) does not send it again.
+   */
+  readonly commitment?: Uint8Array;
   /**
    * An upload URL from an earlier, interrupted attempt. It is resumed from the node's
    * offset, and never silently replaced by a new upload: if the node no longer has it
@@ -59,6 +66,10 @@ export function uploadEvidence(init: UploadEvidenceInit): Promise<string> {
       reject(new UploadAbortedError('upload aborted', { cause: init.signal.reason }));
       return;
     }
+    if (init.commitment && init.commitment.length !== 32) {
+      reject(new RangeError('an evidence commitment is 32 bytes'));
+      return;
+    }
     let urlSaved: Promise<unknown> | undefined;
     const onAbort = () => {
       void upload.abort().then(() => reject(new UploadAbortedError('upload aborted', { cause: init.signal?.reason })));
@@ -73,6 +84,8 @@ export function uploadEvidence(init: UploadEvidenceInit): Promise<string> {
       chunkSize: init.chunkSize ?? DEFAULT_UPLOAD_CHUNK_BYTES,
       retryDelays: [...(init.retryDelays ?? RETRY_DELAYS_MS)],
       headers: { Authorization: `Receipt ${toBase64Url(init.lookup)}` },
+      // tus-js-client base64-encodes each value on the wire (tus 1.0.0, Upload-Metadata).
+      metadata: init.commitment ? { [COMMITMENT_METADATA_KEY]: toBase64Url(init.commitment) } : {},
       // Resuming is the caller's business (it passes `uploadUrl`): nothing goes to localStorage.
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,

@@ -8,6 +8,8 @@ import { randomBytes, toBase64Url } from '../envelope/index.ts';
 interface StoredUpload {
   readonly length: number;
   readonly authorization: string;
+  /** The evidence commitment sent at creation (base64url), as the node keeps it. */
+  readonly commitment: string;
   bytes: Uint8Array;
   expired: boolean;
 }
@@ -73,9 +75,21 @@ export class FakeNode {
     const authorization = headers.get('authorization') ?? '';
     if (!/^Receipt [A-Za-z0-9_-]{43}$/.test(authorization)) return tusError({ status: 403, code: 'receipt-required' });
     if (method === 'POST' && path === '/api/v1/evidence') {
+      // As the node: one Upload-Metadata key, `commitment`, whose value is base64url of 32 bytes.
+      const metadata = headers.get('upload-metadata');
+      if (!metadata) return tusError({ status: 400, code: 'commitment-required' });
+      const [key, value = ''] = metadata.split(' ');
+      if (key !== 'commitment') return tusError({ status: 400, code: 'metadata-not-accepted' });
+      let commitment = '';
+      try {
+        commitment = atob(value);
+      } catch {
+        // Not base64 at all: refused just below, as the node does.
+      }
+      if (!/^[A-Za-z0-9_-]{43}$/.test(commitment)) return tusError({ status: 400, code: 'commitment-invalid' });
       const created = toBase64Url(randomBytes(16));
       const length = Number(headers.get('upload-length'));
-      this.uploads.set(created, { length, authorization, bytes: new Uint8Array(0), expired: false });
+      this.uploads.set(created, { length, authorization, commitment, bytes: new Uint8Array(0), expired: false });
       return new FakeResponse(201, { Location: `/api/v1/evidence/${created}` });
     }
     if (!upload || upload.authorization !== authorization) return tusError({ status: 404, code: 'upload-unknown' });

@@ -11,7 +11,7 @@ import {
   toHex,
   utf8,
 } from '../envelope/index.ts';
-import { type PreparedReport, type SharedFields, prepareReport } from '../intake/index.ts';
+import { type PreparedReport, type SharedFields, evidenceCommitmentOf, prepareReport } from '../intake/index.ts';
 import { blobOf, bytesIn, containsBytes, containsText, databaseExists, storedBytes } from './inspect.testing.ts';
 import { type Outbox, openOutbox, wipeOutbox } from './index.ts';
 import { recordsOf } from './outbox.ts';
@@ -128,6 +128,13 @@ describe('the outbox in Chromium', () => {
       };
       const opened = await openEvidence(source, caseKeys.secretKey);
       equal(opened.metadata.sha256, await sha256Hex(file));
+      // The sealed entry keeps the file's commitment, sent when the upload is created, and
+      // never the salt, which stays inside the ciphertext.
+      const entry = await recordsOf(outbox).get(staged.id);
+      const commitment = toBase64Url(evidenceCommitmentOf(opened.metadata));
+      equal(entry?.type === 'evidence' ? entry.commitment : undefined, commitment, 'the commitment kept');
+      ok(!JSON.stringify(entry).includes(opened.metadata.salt), 'the salt is kept in the entry');
+      for (const item of stored.items) ok(!containsText(item.sealed, opened.metadata.salt), 'an item holds the salt');
       let plainBytes = 0;
       for await (const chunk of opened.chunks()) plainBytes += chunk.length;
       equal(plainBytes, file.size);

@@ -23,6 +23,12 @@ export interface EvidenceEntry {
   readonly size: number;
   /** False until the whole ciphertext is kept; a leftover of an interrupted staging. */
   readonly staged: boolean;
+  /**
+   * The file's evidence commitment (base64url, 32 bytes), sent when the upload is created;
+   * set once staged. Not secret (the node's public log holds it); its salt stays sealed
+   * inside the ciphertext, never here.
+   */
+  readonly commitment?: string;
   /** Known as soon as the node made the upload, so a reload resumes it. */
   readonly uploadUrl?: string;
   /** The node's error code, when it refused the upload. */

@@ -8,9 +8,10 @@ import {
   generateReceiptCode,
   openEvidence,
   randomBytes,
+  toBase64Url,
   toHex,
 } from '../envelope/index.ts';
-import { type PreparedReport, prepareReport } from '../intake/index.ts';
+import { type PreparedReport, evidenceCommitmentOf, prepareReport } from '../intake/index.ts';
 import { FakeNode } from './fake-node.testing.ts';
 import { blobOf, databaseExists, eventually, storedBytes, until } from './inspect.testing.ts';
 import {
@@ -97,6 +98,8 @@ async function checkUploaded(node: FakeNode, file: Blob, upload = [...node.uploa
   );
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
   equal(opened.metadata.sha256, toHex(digest));
+  // The commitment sent at creation is the one the sealed metadata (salt included) gives.
+  equal(upload.commitment, toBase64Url(evidenceCommitmentOf(opened.metadata)), 'commitment');
 }
 
 /** Soon after the last upload (or discard), the outbox holds nothing, not even the lookup, nor its database. */

@@ -165,6 +165,8 @@ class Runner implements OutboxRunner {
         nodeUrl: this.init.nodeUrl,
         lookup: fromBase64Url(lookup),
         source: this.records.store.ciphertext(entry.id, entry.size),
+        // An entry staged before commitments existed has none: the node refuses its creation.
+        ...(entry.commitment && { commitment: fromBase64Url(entry.commitment) }),
         ...(entry.uploadUrl && { uploadUrl: entry.uploadUrl }),
         chunkSize: this.init.chunkSize ?? DEFAULT_OUTBOX_CHUNK_BYTES,
         retryDelays: [],

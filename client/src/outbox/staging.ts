@@ -1,9 +1,10 @@
 // Staging a file: encrypt it to the node's case key, a slice at a time, and keep only the
 // ciphertext. The file's content key is sealed inside the ciphertext and kept nowhere
 // else, so what the phone stores is unreadable on the phone. Its entry (kind, size, later
-// its upload URL) is sealed under the report's receipt code key, and marked pending until
-// a report takes it.
-import { type BoxPublicKey, blobSource, createEvidenceEncryptor } from '../envelope/index.ts';
+// its upload URL, the file's evidence commitment) is sealed under the report's receipt
+// code key, and marked pending until a report takes it.
+import { type BoxPublicKey, blobSource, createEvidenceEncryptor, toBase64Url } from '../envelope/index.ts';
+import { evidenceCommitmentOf } from '../intake/index.ts';
 import { OutboxFullError } from './errors.ts';
 import type { FileKind, OutboxRecords } from './records.ts';
 
@@ -48,7 +49,10 @@ export async function stageEvidence(
   await records.put(entry, keyId, true);
   try {
     await records.store.stageCiphertext(entry.id, encryptor, options);
-    await records.put({ ...entry, staged: true }, keyId, true);
+    // Kept ciphertext ends with the sealed metadata, so this costs nothing more; a memory
+    // outbox reads the file once here to hash it.
+    const commitment = toBase64Url(evidenceCommitmentOf(await encryptor.metadata()));
+    await records.put({ ...entry, staged: true, commitment }, keyId, true);
   } catch (error) {
     // Best effort: what is left is ciphertext, and the next openOutbox removes it anyway.
     await records.delete(entry.id).catch(() => undefined);

@@ -102,6 +102,14 @@ export function openApiDocument(version: string): object {
           parameters: [
             ...headerParams('Tus-Resumable', 'Authorization'),
             { name: 'Upload-Length', in: 'header', required: true, schema: { type: 'integer', minimum: 0 } },
+            {
+              name: 'Upload-Metadata',
+              in: 'header',
+              required: true,
+              description:
+                'Exactly one tus metadata pair, `commitment <base64>`: the base64 (as tus encodes values) of the base64url of the file’s 32-byte evidence commitment, made on the reporter’s device and logged when the upload completes. Any other key: 400 metadata-not-accepted; none: 400 commitment-required; malformed: 400 commitment-invalid.',
+              schema: { type: 'string', pattern: '^commitment [A-Za-z0-9+/]{58}==$' },
+            },
           ],
           responses: {
             '201': { description: 'created; Location holds the upload URL' },
@@ -130,7 +138,10 @@ export function openApiDocument(version: string): object {
             content: { 'application/offset+octet-stream': { schema: { type: 'string', format: 'binary' } } },
           },
           responses: {
-            '204': { description: 'stored durably; Upload-Offset is the new offset' },
+            '204': {
+              description:
+                'stored durably; Upload-Offset is the new offset. The last byte’s answer comes after the file’s commitment and its "received" custody event are in the node’s log',
+            },
             ...errors(400, 403, 404, 409, 410, 412, 413, 415, 423),
           },
         },

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import {
   type BoxSecretKey,
+  type EvidenceMetadata,
   type MessageDocument,
   type SealedMessage,
   type SealedReport,
@@ -15,9 +16,11 @@ import {
   openReport,
   wipe,
 } from '../../../client/src/envelope/index.ts';
-import { EVIDENCE_DIR } from '../evidence/index.ts';
+import { evidenceCommitmentOf } from '../../../client/src/intake/index.ts';
+import { custodyCommitment } from '../../../federation/src/commitment/index.ts';
+import { EVIDENCE_DIR, openCustodyEvent } from '../evidence/index.ts';
 import { unlockCaseKey } from '../keys/index.ts';
-import { type CaseRecord, CaseStore, type EvidenceRecord, type MessageRecord } from '../store/index.ts';
+import { type CaseRecord, CaseStore, type CustodyEventRecord, type MessageRecord } from '../store/index.ts';
 import { openFileSource } from './file-source.ts';
 import { readPassphraseFile } from './node-command.ts';
 import { UsageError } from './usage.ts';
@@ -69,7 +72,7 @@ export async function decryptCommand(options: DecryptOptions, err: NodeJS.Writab
     for (const record of store.allCases()) {
       // Reports come from anonymous senders: one that does not open must not stop the rest.
       try {
-        await decryptCase(record, store.evidenceOfCase(record.id), folders, caseKey, err);
+        problems += await decryptCase(record, store, folders, caseKey, err);
       } catch (error) {
         problems++;
         err.write(`case ${record.id}: cannot be opened: ${(error as Error).message}\n`);
@@ -89,14 +92,18 @@ interface Folders {
   readonly out: string;
 }
 
-/** Writes one case's report and evidence; throws on the first thing that does not open. */
+/**
+ * Writes one case's report and evidence; throws on the first thing that does not open.
+ * Returns how many files do not match their logged commitment (each one warned about).
+ */
 async function decryptCase(
   record: CaseRecord,
-  evidence: readonly EvidenceRecord[],
+  store: CaseStore,
   folders: Folders,
   caseKey: BoxSecretKey,
   err: NodeJS.WritableStream,
-): Promise<void> {
+): Promise<number> {
+  let mismatches = 0;
   const dir = join(folders.out, record.id);
   await mkdir(join(dir, 'evidence'), { recursive: true, mode: 0o700 });
   const report = await openReport(JSON.parse(record.envelope) as SealedReport, caseKey);
@@ -107,7 +114,7 @@ async function decryptCase(
     report,
   };
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
-  for (const item of evidence) {
+  for (const item of store.evidenceOfCase(record.id)) {
     if (!item.complete) {
       const state = item.expired ? 'was left unfinished and expired' : 'is still uploading';
       err.write(`case ${record.id}: evidence ${item.id} ${state}; skipped\n`);
@@ -119,15 +126,65 @@ async function decryptCase(
       const target = join(dir, 'evidence', `${item.id}-${safeFileName(opened.metadata.name)}`);
       const digest = await writeChunks(target, opened.chunks());
       const verified = digest === opened.metadata.sha256;
-      await writeFile(
-        `${target}.json`,
-        `${JSON.stringify({ ...opened.metadata, verifiedSha256: verified }, null, 2)}\n`,
-        { mode: 0o600 },
-      );
+      const commitment = checkCommitment(item.commitment, opened.metadata);
+      const custody = store.custodyEventsOf(item.id).map((event) => openCustody(event, caseKey, item.commitment));
+      const facts = { verifiedSha256: verified, commitment, logIndex: item.logIndex ?? null, custody };
+      await writeFile(`${target}.json`, `${JSON.stringify({ ...opened.metadata, ...facts }, null, 2)}\n`, {
+        mode: 0o600,
+      });
       if (!verified) throw new Error(`evidence ${item.id} does not match the SHA-256 its sender recorded`);
+      const where = `case ${record.id}: evidence ${item.id}`;
+      if (commitment.matches === false) {
+        mismatches++;
+        err.write(
+          `\nWARNING: ${where}: the commitment in the evidence log does NOT match this file.\n` +
+            `  logged: ${commitment.logged}\n  from the file: ${commitment.fromFile}\n` +
+            '  The log cannot vouch for this file: do not put it in an evidence package.\n\n',
+        );
+      } else if (commitment.matches === true) {
+        const logged = item.logIndex === undefined ? 'not in the log yet' : `entry ${item.logIndex} of the log`;
+        err.write(`${where}: matches its commitment, ${logged}\n`);
+      } else {
+        err.write(`${where}: no commitment was recorded (uploaded before the evidence log)\n`);
+      }
+      if (custody.some((event) => !event.consistent)) {
+        mismatches++;
+        err.write(`\nWARNING: ${where}: a custody event does not match its logged commitment (see ${target}.json)\n\n`);
+      }
     } finally {
       await source.close();
     }
+  }
+  return mismatches;
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** The commitment logged for an upload against the one its decrypted metadata gives. */
+function checkCommitment(logged: Uint8Array | undefined, metadata: EvidenceMetadata) {
+  let fromFile: string;
+  try {
+    fromFile = base64(evidenceCommitmentOf(metadata));
+  } catch (error) {
+    // The metadata came from the uploader: a type the commitment cannot hold is a mismatch.
+    fromFile = `none: ${(error as Error).message}`;
+  }
+  if (!logged) return { logged: null, fromFile, matches: null };
+  return { logged: base64(logged), fromFile, matches: base64(logged) === fromFile };
+}
+
+/** A custody event opened with the case key, with its salt, and whether it is what was logged. */
+function openCustody(record: CustodyEventRecord, caseKey: BoxSecretKey, evidence: Uint8Array | undefined) {
+  const logged = { commitment: base64(record.commitment), logIndex: record.logIndex ?? null };
+  try {
+    const { salt, event } = openCustodyEvent(record.sealed, caseKey);
+    const text = new TextDecoder().decode(event);
+    const about = (JSON.parse(text) as { evidence?: unknown }).evidence;
+    const consistent =
+      base64(custodyCommitment(salt, event)) === logged.commitment && !!evidence && about === base64(evidence);
+    return { event: text, salt: base64(salt), ...logged, consistent };
+  } catch (error) {
+    return { unreadable: (error as Error).message, ...logged, consistent: false };
   }
 }
 

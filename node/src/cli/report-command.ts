@@ -3,7 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createEvidenceEncryptor } from '../../../client/src/envelope/index.ts';
-import { type SharedFields, fetchNodeInfo, submitReport, uploadEvidence } from '../../../client/src/intake/index.ts';
+import {
+  type SharedFields,
+  evidenceCommitmentOf,
+  fetchNodeInfo,
+  submitReport,
+  uploadEvidence,
+} from '../../../client/src/intake/index.ts';
 import { nativeSha256, openFileSource } from './file-source.ts';
 import { UsageError } from './usage.ts';
 
@@ -79,11 +85,16 @@ export async function reportCommand(
           type: mimeOf(path),
           hash: nativeSha256,
         });
+        // The node logs the file's commitment, sent when the upload is created: the file is
+        // read once to hash it first, then again as it is encrypted and sent.
+        err.write(`${label}: hashing…\n`);
+        const metadata = await encryptor.metadata();
         let shown = -1;
         await uploadEvidence({
           nodeUrl: options.node,
           lookup: submitted.lookup,
           encryptor,
+          commitment: evidenceCommitmentOf(metadata),
           ...(chunkSize && { chunkSize }),
           onProgress(sent, total) {
             const percent = Math.floor((sent / total) * 100);
@@ -93,7 +104,7 @@ export async function reportCommand(
             }
           },
         });
-        err.write(`${label}: stored, encrypted (SHA-256 ${(await encryptor.metadata()).sha256})\n`);
+        err.write(`${label}: stored, encrypted (SHA-256 ${metadata.sha256})\n`);
       } finally {
         await source.close();
       }

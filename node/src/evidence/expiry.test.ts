@@ -34,7 +34,7 @@ describe('createUploadExpiry', () => {
   describe('when an unfinished upload has been idle longer than allowed', () => {
     it('deletes its bytes and marks it expired, and leaves the others alone', async () => {
       for (const id of ['stale', 'fresh', 'done']) {
-        store.addEvidence(id, 'c', 100);
+        store.addEvidence(id, 'c', 100, new Uint8Array(32));
         await writeFile(join(dir, EVIDENCE_DIR, id), 'partial');
       }
       store.markEvidenceComplete('done');
@@ -53,7 +53,7 @@ describe('createUploadExpiry', () => {
 
   describe('when an upload never received a byte', () => {
     it('counts from its creation', async () => {
-      store.addEvidence('empty', 'c', 100);
+      store.addEvidence('empty', 'c', 100, new Uint8Array(32));
       const expiry = createUploadExpiry({ store, log: createLogger('error') }, { dataDir: dir, maxIdleMs: 30 * DAY });
       expect(await expiry.sweep(Date.now())).toBe(0);
       expect(await expiry.sweep(Date.now() + 31 * DAY)).toBe(1);

@@ -1,3 +1,18 @@
+export {
+  CUSTODY_EVENT_VERSION,
+  type CustodyEvent,
+  CustodyEventError,
+  openCustodyEvent,
+  receivedEvent,
+  sealCustodyEvent,
+} from './custody.ts';
+export {
+  type EvidenceLog,
+  EvidenceLogError,
+  type PendingEvidenceLogger,
+  logPendingEvidence,
+  pendingEvidenceLogger,
+} from './evidence-log.ts';
 export { DEFAULT_SWEEP_INTERVAL_MS, type UploadExpiry, type UploadExpiryInit, createUploadExpiry } from './expiry.ts';
 export {
   EVIDENCE_DIR,
@@ -7,3 +22,4 @@ export {
   evidenceRoutes,
   prepareEvidenceDirectory,
 } from './tus.ts';
+export { COMMITMENT_KEY, commitmentFromMetadata } from './upload-metadata.ts';

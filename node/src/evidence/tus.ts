@@ -1,13 +1,14 @@
 // Resumable evidence uploads: tus 1.0.0 core protocol with the creation extension
 // (https://tus.io/protocols/resumable-upload). The bytes are ciphertext made on the
 // reporter's device; this side only appends them, fsyncs before every acknowledgement,
-// and never stores upload metadata (file names travel encrypted).
+// and takes no upload metadata but the file's evidence commitment (file names travel
+// encrypted), which it logs when the upload completes (evidence-log.ts).
 // See docs/decisions/0005-own-tus-server.md for why this is not @tus/server.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from 'koa';
-import { fromBase64Url } from '../../../client/src/envelope/index.ts';
+import { type BoxPublicKey, fromBase64Url } from '../../../client/src/envelope/index.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -24,7 +25,10 @@ import {
   UnsupportedMediaTypeError,
 } from '../http/index.ts';
 import { verifierOf } from '../intake/index.ts';
+import type { Logger } from '../log/index.ts';
 import { type CaseRecord, type CaseStore, type EvidenceRecord, syncDirectory } from '../store/index.ts';
+import { type EvidenceLog, pendingEvidenceLogger } from './evidence-log.ts';
+import { commitmentFromMetadata } from './upload-metadata.ts';
 
 export const TUS_VERSION = '1.0.0';
 export const EVIDENCE_DIR = 'evidence';
@@ -33,10 +37,25 @@ const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 /** Socket reads are gathered into writes of this size: fewer system calls, bounded memory. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
-export interface EvidenceComponents {
+interface StoreComponents {
   readonly store: CaseStore;
   readonly sourceLimiter: SourceRateLimiter;
 }
+
+/**
+ * With the node's log, an upload's commitment and its "received" custody event are logged
+ * before its completion is acknowledged. Without one (tests), uploads are only stored;
+ * `logPendingEvidence` logs them once a log is there.
+ */
+interface LogComponents {
+  readonly evidenceLog: EvidenceLog;
+  /** Custody events are sealed to it. */
+  readonly casePublicKey: BoxPublicKey;
+  /** Where a failed append is reported (the upload stays complete, and is logged later). */
+  readonly log: Logger;
+}
+
+export type EvidenceComponents = StoreComponents & (LogComponents | { readonly evidenceLog?: undefined });
 
 export interface EvidenceInit {
   readonly dataDir: string;
@@ -72,6 +91,13 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
   const dir = join(init.dataDir, EVIDENCE_DIR);
   const patching = new Set<string>();
   const fileOf = (id: string) => join(dir, id);
+  const logger = components.evidenceLog && pendingEvidenceLogger(components);
+
+  /** An upload whose every byte is on disk: complete, then logged (evidence-log.ts). */
+  async function complete(id: string): Promise<void> {
+    store.markEvidenceComplete(id);
+    await logger?.logPending();
+  }
 
   function caseOf(ctx: Context): CaseRecord {
     const match = AUTHORIZATION.exec(ctx.get('authorization'));
@@ -127,12 +153,7 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
         const owner = caseOf(ctx);
         if (ctx.get('upload-defer-length'))
           throw new InvalidRequestError('tus-defer-length', 'Upload-Length must be known in advance');
-        if (ctx.get('upload-metadata')) {
-          throw new InvalidRequestError(
-            'metadata-not-accepted',
-            'send no Upload-Metadata: names and types travel inside the encrypted file',
-          );
-        }
+        const commitment = commitmentFromMetadata(ctx.get('upload-metadata'));
         if ((decimalHeader(ctx, 'Content-Length') ?? 0) > 0)
           throw new InvalidRequestError('tus-creation-with-upload', 'create the upload first, then PATCH its bytes');
         const length = decimalHeader(ctx, 'Upload-Length');
@@ -156,7 +177,7 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
         // The count check and the insert run with no await between them, so parallel
         // creations cannot pass the limit. The file itself appears with the first PATCH.
         const id = randomBytes(16).toString('base64url');
-        store.addEvidence(id, owner.id, length);
+        store.addEvidence(id, owner.id, length, commitment);
         ctx.status = 201;
         ctx.set('Location', `${init.endpoint}/${id}`);
       },
@@ -167,7 +188,12 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
       async handle(ctx, { id }) {
         requireTusVersion(ctx);
         const upload = uploadOf(ctx, id!);
-        ctx.set({ 'Upload-Offset': String(await offsetOf(upload.id)), 'Upload-Length': String(upload.length) });
+        const offset = await offsetOf(upload.id);
+        // A node that stopped after the last byte's fsync but before recording it: a tus
+        // client takes this answer as the upload's end, so the upload is completed (and
+        // logged) first. Not while a PATCH is writing: its bytes are not all fsynced yet.
+        if (offset === upload.length && !upload.complete && !patching.has(upload.id)) await complete(upload.id);
+        ctx.set({ 'Upload-Offset': String(offset), 'Upload-Length': String(upload.length) });
         ctx.status = 200;
       },
     },
@@ -196,7 +222,7 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
             throw new PayloadTooLargeError('upload-exceeds-length', 'this PATCH goes past Upload-Length');
           }
           const written = await appendBody(ctx, fileOf(upload.id), offset, upload.length);
-          if (written === upload.length && !upload.complete) store.markEvidenceComplete(upload.id);
+          if (written === upload.length && !upload.complete) await complete(upload.id);
           ctx.set('Upload-Offset', String(written));
           ctx.status = 204;
         } finally {

@@ -41,6 +41,17 @@ const SCHEMA_2 = `
   CREATE INDEX evidence_by_case ON evidence(case_id);
 `;
 
+/** A stand-in evidence commitment: 32 bytes, as the node accepts. */
+const commitment = (byte = 7) => new Uint8Array(32).fill(byte);
+
+/** The tables of schema 3, as the release before the integrity log made them. */
+const SCHEMA_3 = `${SCHEMA_2}
+  CREATE TABLE messages (id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
+    author TEXT NOT NULL CHECK (author IN ('reporter', 'caseworker')), received_hour TEXT NOT NULL,
+    envelope TEXT NOT NULL, v INTEGER NOT NULL) STRICT;
+  CREATE INDEX messages_by_case ON messages(case_id);
+`;
+
 async function settle(promises: Promise<void>[]) {
   return Promise.allSettled(promises);
 }
@@ -154,7 +165,7 @@ describe('CaseStore', () => {
       const s = open();
       const records = Array.from({ length: 20 }, (_, i) => newCase(`case ${i}`));
       await Promise.all(records.map((r) => s.insertCase(r)));
-      s.addEvidence('ev-1', records[3]!.id, 1234);
+      s.addEvidence('ev-1', records[3]!.id, 1234, commitment());
       s.markEvidenceComplete('ev-1');
       s.close();
       store = undefined;
@@ -170,6 +181,7 @@ describe('CaseStore', () => {
           complete: true,
           expired: false,
           createdHour: currentHour(),
+          commitment: commitment(),
         },
       ]);
     });
@@ -296,6 +308,59 @@ describe('CaseStore', () => {
       store = undefined;
       const reader = new CaseStore(dir, { readonly: true });
       reader.close();
+    });
+  });
+
+  describe('when the database was made by the release before the integrity log (schema 3)', () => {
+    function makeSchema3() {
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.exec(`${SCHEMA_3}
+        INSERT INTO cases VALUES ('c1', x'01', x'02', '2026-01-01T00:00Z', '{"v":1}', '{}', 'received', 1);
+        INSERT INTO evidence VALUES ('e1', 'c1', 10, 1, '2026-01-01T00:00Z', 1, 0);
+        INSERT INTO evidence VALUES ('e2', 'c1', 20, 0, '2026-01-01T00:00Z', 1, 0);
+        INSERT INTO messages VALUES ('m1', 'c1', 'caseworker', '2026-01-01T01:00Z', '{"v":1}', 1);
+        PRAGMA user_version = 3;
+      `);
+      db.close();
+    }
+
+    it('migrates it to the current schema, keeping every record, with no commitment on the old uploads', () => {
+      makeSchema3();
+      const s = open();
+      expect(s.evidenceOfCase('c1')).toEqual([
+        { id: 'e1', caseId: 'c1', length: 10, complete: true, expired: false, createdHour: '2026-01-01T00:00Z' },
+        { id: 'e2', caseId: 'c1', length: 20, complete: false, expired: false, createdHour: '2026-01-01T00:00Z' },
+      ]);
+      expect(s.messagesOfCase('c1').map((m) => m.id)).toEqual(['m1']);
+      expect(s.custodyEventsOf('e1')).toEqual([]);
+      // Their reporters' devices sent no commitment, and the node cannot make one.
+      expect(s.evidenceAwaitingLog()).toEqual([]);
+      const other = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(other.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      } finally {
+        other.close();
+      }
+    });
+
+    it('lets the migrated cases take uploads that are logged, with custody events', () => {
+      makeSchema3();
+      const s = open();
+      s.addEvidence('e3', 'c1', 30, commitment(3));
+      s.markEvidenceComplete('e3');
+      expect(s.evidenceAwaitingLog().map((e) => e.id)).toEqual(['e3']);
+      const event = s.addCustodyEvent({ evidenceId: 'e3', sealed: new Uint8Array(90), commitment: commitment(4) });
+      s.recordLogIndices({ evidence: [['e3', 0]], custody: [[event, 1]] });
+      expect(s.evidence('e3')?.logIndex).toBe(0);
+      expect(s.custodyEventsOf('e3')[0]?.logIndex).toBe(1);
+    });
+
+    it('refuses a read-only opening until the node has upgraded it', () => {
+      makeSchema3();
+      expect(() => new CaseStore(dir, { readonly: true })).toThrow(/older than this software.*start the node/);
+      open().close();
+      store = undefined;
+      new CaseStore(dir, { readonly: true }).close();
     });
   });
 
@@ -430,9 +495,9 @@ describe('CaseStore', () => {
       expect(s.evidenceCount(owner.id)).toBe(0);
       expect(s.evidenceOfCase(owner.id)).toEqual([]);
 
-      s.addEvidence('ev-b', owner.id, 10);
-      s.addEvidence('ev-a', owner.id, 20);
-      s.addEvidence('ev-c', other.id, 30);
+      s.addEvidence('ev-b', owner.id, 10, commitment(1));
+      s.addEvidence('ev-a', owner.id, 20, commitment(2));
+      s.addEvidence('ev-c', other.id, 30, commitment(3));
 
       expect(s.evidenceCount(owner.id)).toBe(2);
       expect(s.evidenceCount(other.id)).toBe(1);
@@ -460,17 +525,100 @@ describe('CaseStore', () => {
       const s = open();
       const owner = newCase('owner');
       await s.insertCase(owner);
-      s.addEvidence('ev-1', owner.id, 10);
-      expect(() => s.addEvidence('ev-1', owner.id, 10)).toThrow();
+      s.addEvidence('ev-1', owner.id, 10, commitment());
+      expect(() => s.addEvidence('ev-1', owner.id, 10, commitment())).toThrow();
       expect(s.evidenceCount(owner.id)).toBe(1);
     });
 
     describe('for a case that does not exist', () => {
       it('are refused by the foreign key', () => {
         const s = open();
-        expect(() => s.addEvidence('ev-1', 'no-such-case', 10)).toThrow(/FOREIGN KEY/);
+        expect(() => s.addEvidence('ev-1', 'no-such-case', 10, commitment())).toThrow(/FOREIGN KEY/);
         expect(s.evidence('ev-1')).toBeUndefined();
       });
+    });
+  });
+
+  describe('what awaits the evidence log', () => {
+    async function withUploads(s: CaseStore): Promise<string> {
+      const owner = newCase('owner');
+      await s.insertCase(owner);
+      s.addEvidence('ev-a', owner.id, 10, commitment(1));
+      s.addEvidence('ev-b', owner.id, 20, commitment(2));
+      s.addEvidence('ev-c', owner.id, 30, commitment(3));
+      s.markEvidenceComplete('ev-c');
+      s.markEvidenceComplete('ev-a');
+      return owner.id;
+    }
+
+    it('is every complete upload not yet logged, oldest first, with its commitment', async () => {
+      const s = open();
+      await withUploads(s);
+      expect(s.evidenceAwaitingLog().map((e) => [e.id, e.commitment])).toEqual([
+        ['ev-a', commitment(1)],
+        ['ev-c', commitment(3)],
+      ]);
+      s.setEvidenceLogIndex('ev-a', 5);
+      expect(s.evidenceAwaitingLog().map((e) => e.id)).toEqual(['ev-c']);
+      expect(s.evidence('ev-a')?.logIndex).toBe(5);
+      expect(s.evidence('ev-b')?.logIndex).toBeUndefined();
+    });
+
+    it('keeps the first index recorded for an upload or an event logged twice', async () => {
+      const s = open();
+      await withUploads(s);
+      const event = s.addCustodyEvent({ evidenceId: 'ev-a', sealed: new Uint8Array(90), commitment: commitment(9) });
+      s.recordLogIndices({ evidence: [['ev-a', 5]], custody: [[event, 6]] });
+      s.setEvidenceLogIndex('ev-a', 12);
+      s.setCustodyLogIndex(event, 13);
+      expect(s.evidence('ev-a')?.logIndex).toBe(5);
+      expect(s.custodyEventsOf('ev-a')[0]?.logIndex).toBe(6);
+    });
+
+    it('holds custody events per upload, in order, until each is logged', async () => {
+      const s = open();
+      await withUploads(s);
+      const sealed = new Uint8Array(randomBytes(120));
+      const first = s.addCustodyEvent({ evidenceId: 'ev-c', sealed, commitment: commitment(7) });
+      const second = s.addCustodyEvent({ evidenceId: 'ev-c', sealed: new Uint8Array(90), commitment: commitment(8) });
+      const elsewhere = s.addCustodyEvent({
+        evidenceId: 'ev-a',
+        sealed: new Uint8Array(90),
+        commitment: commitment(9),
+      });
+      expect(second).toBeGreaterThan(first);
+      expect(s.custodyEventsOf('ev-c')).toEqual([
+        { id: first, evidenceId: 'ev-c', sealed, commitment: commitment(7), createdHour: currentHour() },
+        {
+          id: second,
+          evidenceId: 'ev-c',
+          sealed: new Uint8Array(90),
+          commitment: commitment(8),
+          createdHour: currentHour(),
+        },
+      ]);
+      s.setCustodyLogIndex(second, 3);
+      expect(s.custodyEventsAwaitingLog().map((e) => e.id)).toEqual([first, elsewhere]);
+      expect(s.custodyEventsOf('ev-c')[1]?.logIndex).toBe(3);
+    });
+
+    it('records indices together or not at all', async () => {
+      const s = open();
+      await withUploads(s);
+      const event = s.addCustodyEvent({ evidenceId: 'ev-c', sealed: new Uint8Array(90), commitment: commitment(7) });
+      // The STRICT table refuses text in log_index: the whole transaction is undone.
+      expect(() =>
+        s.recordLogIndices({ evidence: [['ev-c', 3]], custody: [[event, 'four' as unknown as number]] }),
+      ).toThrow();
+      expect(s.evidence('ev-c')?.logIndex).toBeUndefined();
+      expect(s.custodyEventsAwaitingLog().map((e) => e.id)).toEqual([event]);
+    });
+
+    it('refuses a custody event for an upload that does not exist', () => {
+      const s = open();
+      expect(() =>
+        s.addCustodyEvent({ evidenceId: 'nope', sealed: new Uint8Array(90), commitment: commitment() }),
+      ).toThrow(/FOREIGN KEY/);
     });
   });
 

@@ -5,6 +5,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { MessageAuthor } from '../../../client/src/envelope/index.ts';
+import {
+  type CustodyEventRecord,
+  type EvidenceRecord,
+  EvidenceRows,
+  type LogIndices,
+  type NewCustodyEvent,
+} from './evidence-records.ts';
 import { assertCurrent, migrate } from './migrations.ts';
 
 export const DATABASE_FILE = 'cases.sqlite';
@@ -43,16 +50,6 @@ export interface CaseRecord {
   readonly shared: string;
 }
 
-export interface EvidenceRecord {
-  readonly id: string;
-  readonly caseId: string;
-  readonly length: number;
-  readonly complete: boolean;
-  /** Abandoned unfinished, and its bytes deleted. */
-  readonly expired: boolean;
-  readonly createdHour: string;
-}
-
 export interface NewMessage {
   readonly id: string;
   readonly caseId: string;
@@ -68,14 +65,6 @@ export interface MessageRecord {
   readonly receivedHour: string;
   readonly envelope: string;
 }
-
-const EVIDENCE_COLUMNS = 'id, case_id AS caseId, length, complete, expired, created_hour AS createdHour';
-type EvidenceRow = Omit<EvidenceRecord, 'complete' | 'expired'> & { complete: number; expired: number };
-const toEvidence = (row: EvidenceRow): EvidenceRecord => ({
-  ...row,
-  complete: row.complete === 1,
-  expired: row.expired === 1,
-});
 
 const MESSAGE_COLUMNS = 'id, case_id AS caseId, author, received_hour AS receivedHour, envelope';
 
@@ -104,6 +93,7 @@ export class CaseStore {
   private queue: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly statements;
+  private readonly evidenceRows: EvidenceRows;
 
   /**
    * `readonly` for readers such as `backup decrypt`; `mustExist` for tools that write
@@ -134,23 +124,13 @@ export class CaseStore {
       allCases: this.db.prepare(
         'SELECT id, status, received_hour AS receivedHour, envelope, shared FROM cases ORDER BY rowid',
       ),
-      insertEvidence: this.db.prepare(
-        'INSERT INTO evidence (id, case_id, length, complete, created_hour, v) VALUES (?, ?, ?, 0, ?, 1)',
-      ),
-      evidenceById: this.db.prepare(`SELECT ${EVIDENCE_COLUMNS} FROM evidence WHERE id = ?`),
-      evidenceOfCase: this.db.prepare(`SELECT ${EVIDENCE_COLUMNS} FROM evidence WHERE case_id = ? ORDER BY rowid`),
-      unfinishedEvidence: this.db.prepare(
-        `SELECT ${EVIDENCE_COLUMNS} FROM evidence WHERE complete = 0 AND expired = 0`,
-      ),
-      countEvidence: this.db.prepare('SELECT count(*) AS n FROM evidence WHERE case_id = ? AND expired = 0'),
-      completeEvidence: this.db.prepare('UPDATE evidence SET complete = 1 WHERE id = ?'),
-      expireEvidence: this.db.prepare('UPDATE evidence SET expired = 1 WHERE id = ? AND complete = 0'),
       insertMessage: this.db.prepare(
         'INSERT INTO messages (id, case_id, author, received_hour, envelope, v) VALUES (?, ?, ?, ?, ?, 1)',
       ),
       messagesOfCase: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE case_id = ? ORDER BY rowid`),
       countMessages: this.db.prepare('SELECT count(*) AS n FROM messages WHERE case_id = ? AND author = ?'),
     };
+    this.evidenceRows = new EvidenceRows(this.db);
   }
 
   /** Resolves once the case is durably committed. */
@@ -241,35 +221,70 @@ export class CaseStore {
     return this.statements.messagesOfCase.all(caseId) as MessageRecord[];
   }
 
-  addEvidence(id: string, caseId: string, length: number): void {
-    this.statements.insertEvidence.run(id, caseId, length, currentHour());
+  /** A new upload, with the evidence commitment its reporter's device sent (32 bytes). */
+  addEvidence(id: string, caseId: string, length: number, commitment: Uint8Array): void {
+    this.evidenceRows.add(id, caseId, length, commitment, currentHour());
   }
 
   evidence(id: string): EvidenceRecord | undefined {
-    const row = this.statements.evidenceById.get(id) as EvidenceRow | undefined;
-    return row && toEvidence(row);
+    return this.evidenceRows.byId(id);
   }
 
   evidenceOfCase(caseId: string): EvidenceRecord[] {
-    return (this.statements.evidenceOfCase.all(caseId) as EvidenceRow[]).map(toEvidence);
+    return this.evidenceRows.ofCase(caseId);
   }
 
   /** Uploads neither finished nor expired. */
   unfinishedEvidence(): EvidenceRecord[] {
-    return (this.statements.unfinishedEvidence.all() as EvidenceRow[]).map(toEvidence);
+    return this.evidenceRows.unfinished();
   }
 
   markEvidenceExpired(id: string): void {
-    this.statements.expireEvidence.run(id);
+    this.evidenceRows.markExpired(id);
   }
 
   /** Evidence files of a case that count against its limit (expired ones do not). */
   evidenceCount(caseId: string): number {
-    return (this.statements.countEvidence.get(caseId) as { n: number }).n;
+    return this.evidenceRows.count(caseId);
   }
 
   markEvidenceComplete(id: string): void {
-    this.statements.completeEvidence.run(id);
+    this.evidenceRows.markComplete(id);
+  }
+
+  /** Complete uploads with a commitment not yet in the log, oldest first. */
+  evidenceAwaitingLog(): EvidenceRecord[] {
+    return this.evidenceRows.awaitingLog();
+  }
+
+  /** Records where the upload's commitment is in the log; an index already recorded stays. */
+  setEvidenceLogIndex(id: string, index: number): void {
+    this.evidenceRows.setLogIndex(id, index);
+  }
+
+  /** Keeps a sealed custody event, not yet logged; returns its id. */
+  addCustodyEvent(event: NewCustodyEvent): number {
+    return this.evidenceRows.addCustodyEvent(event, currentHour());
+  }
+
+  /** An upload's custody events, oldest first. */
+  custodyEventsOf(evidenceId: string): CustodyEventRecord[] {
+    return this.evidenceRows.custodyOf(evidenceId);
+  }
+
+  /** Custody events whose commitment is not yet in the log, oldest first. */
+  custodyEventsAwaitingLog(): CustodyEventRecord[] {
+    return this.evidenceRows.custodyAwaitingLog();
+  }
+
+  /** Records where the event's commitment is in the log; an index already recorded stays. */
+  setCustodyLogIndex(id: number, index: number): void {
+    this.evidenceRows.setCustodyLogIndex(id, index);
+  }
+
+  /** Records several log indices in one transaction: all of them, or none. */
+  recordLogIndices(indices: LogIndices): void {
+    this.evidenceRows.recordLogIndices(indices);
   }
 
   /** True when the database answers. */

@@ -4,7 +4,6 @@ export {
   type CaseRecord,
   DATABASE_FILE,
   DuplicateReceiptError,
-  type EvidenceRecord,
   MessageLimitError,
   type MessageRecord,
   type NewCase,
@@ -12,5 +11,11 @@ export {
   UnknownCaseError,
   currentHour,
 } from './case-store.ts';
+export {
+  type CustodyEventRecord,
+  type EvidenceRecord,
+  type LogIndices,
+  type NewCustodyEvent,
+} from './evidence-records.ts';
 export { SCHEMA_VERSION } from './migrations.ts';
 export { syncDirectory, writeFileDurably } from './files.ts';

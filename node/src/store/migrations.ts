@@ -33,6 +33,24 @@ const MIGRATIONS: readonly string[] = [
      v             INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX messages_by_case ON messages(case_id);`,
+  // 4: the integrity log. Each upload keeps the evidence commitment its reporter's device
+  // sent; custody events are sealed to the case key (their salts must not be readable on a
+  // seized node); both record their index in the node's log once logged.
+  `ALTER TABLE evidence ADD COLUMN commitment BLOB;
+   ALTER TABLE evidence ADD COLUMN log_index INTEGER;
+   CREATE INDEX evidence_awaiting_log ON evidence(id)
+     WHERE complete = 1 AND log_index IS NULL AND commitment IS NOT NULL;
+   CREATE TABLE custody_events (
+     id           INTEGER PRIMARY KEY,
+     evidence_id  TEXT NOT NULL REFERENCES evidence(id),
+     sealed       BLOB NOT NULL,
+     commitment   BLOB NOT NULL,
+     log_index    INTEGER,
+     created_hour TEXT NOT NULL,
+     v            INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX custody_by_evidence ON custody_events(evidence_id);
+   CREATE INDEX custody_awaiting_log ON custody_events(id) WHERE log_index IS NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 // tus-js-client encodes Upload-Metadata values with the `js-base64` package. The app sends
-// no metadata (the node refuses it), so a small UTF-8-safe encoder built on btoa is enough.
+// one short ASCII value (the evidence commitment), so a small UTF-8-safe encoder built on
+// btoa is enough.
 export const Base64 = {
   encode(text: string): string {
     let binary = '';
