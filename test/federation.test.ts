@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCheckpoint, signNote } from '../federation/src/note/index.ts';
-import { type TestNode, eventually, startFederation } from './helpers/federation.ts';
+import { type TestNode, eventually, startFederation, uploadEvidenceFiles } from './helpers/federation.ts';
 import * as c2sp from './support/c2sp/index.ts';
 
 const NODES = 5;
@@ -53,11 +53,15 @@ async function publishedCheckpoint(i: number) {
 describe('a federation of five nodes on loopback', () => {
   it(`cosigns every node's log after ${COMMITMENTS} commitments, and the tiles give every root`, async () => {
     const { nodes } = federation;
-    await Promise.all(
-      Array.from({ length: COMMITMENTS }, (_, k) => nodes[k % NODES]!.node.integrity.log.append(randomBytes(32))),
-    );
+    // Real uploads: each file's commitment, made on the "device", and its custody event.
+    const sent = await Promise.all(nodes.map((n) => uploadEvidenceFiles(n.node.url, COMMITMENTS / NODES)));
+    expect(sent.flat()).toHaveLength(COMMITMENTS);
     const sizes = nodes.map((n) => n.node.integrity.log.size);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(COMMITMENTS);
+    for (const [i, n] of nodes.entries()) {
+      const logged = Array.from({ length: sizes[i]! }, (_, k) => c2sp.toHex(n.node.integrity.log.entry(k)));
+      for (const commitment of sent[i]!) expect(logged).toContain(c2sp.toHex(commitment));
+      expect(sizes[i]).toBe(2 * (COMMITMENTS / NODES)); // one commitment and one custody event a file
+    }
 
     for (const [i, n] of nodes.entries()) {
       const published = await eventually(

@@ -9,6 +9,8 @@ import { ownInvitation } from '../../node/src/integrity/index.ts';
 import { createKeyFile } from '../../node/src/keys/index.ts';
 import { type LogFields, type Logger, createLogger } from '../../node/src/log/index.ts';
 import { type RunningNode, startNode } from '../../node/src/main.ts';
+import { blobSource, createEvidenceEncryptor } from '../../client/src/envelope/index.ts';
+import { evidenceCommitmentOf, fetchNodeInfo, submitReport, uploadEvidence } from '../../client/src/intake/index.ts';
 
 export interface TestNode {
   readonly node: RunningNode;
@@ -85,4 +87,39 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Sends `files` small evidence files to a node the way the app does: reports, then each
+ * file encrypted, its commitment computed and uploaded with tus. Resolves with the
+ * commitments, in the order sent.
+ */
+export async function uploadEvidenceFiles(url: string, files: number, perReport = 50): Promise<Uint8Array[]> {
+  const node = await fetchNodeInfo(url);
+  const commitments: Uint8Array[] = [];
+  for (let sent = 0; sent < files;) {
+    const report = await submitReport({
+      nodeUrl: url,
+      casePublicKey: node.casePublicKey,
+      document: { v: 1, narrative: 'federation test', answers: {} },
+      shared: { consent: { storage: true, referral: false, statistics: false, justice: false } },
+    });
+    const batch = Math.min(perReport, files - sent);
+    // Five at a time, as several phones would.
+    for (let k = 0; k < batch; k += 5) {
+      const uploads = Array.from({ length: Math.min(5, batch - k) }, async (_, j) => {
+        const bytes = new TextEncoder().encode(`evidence ${sent + k + j} for ${url} ${Math.random()}`);
+        const encryptor = await createEvidenceEncryptor(blobSource(new Blob([bytes])), node.casePublicKey, {
+          name: `photo-${sent + k + j}.jpg`,
+          type: 'image/jpeg',
+        });
+        const commitment = evidenceCommitmentOf(await encryptor.metadata());
+        await uploadEvidence({ nodeUrl: url, lookup: report.lookup, encryptor, commitment, retryDelays: [] });
+        return commitment;
+      });
+      commitments.push(...(await Promise.all(uploads)));
+    }
+    sent += batch;
+  }
+  return commitments;
 }
