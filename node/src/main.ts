@@ -14,7 +14,7 @@ import {
   type EvidenceLog,
   createUploadExpiry,
   evidenceRoutes,
-  logPendingEvidence,
+  pendingEvidenceLogger,
   prepareEvidenceDirectory,
 } from './evidence/index.ts';
 import { SourceRateLimiter, TokenBucket, errorHandler, notFound, router, securityHeaders } from './http/index.ts';
@@ -58,16 +58,13 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
     origin: integrity.identity.origin,
     append: (entry) => integrity.log.append(entry),
   };
-  // Uploads completed but not logged when the node last stopped (or whose append failed).
-  // Before the server listens, so no completion runs a pass at the same time.
-  try {
-    const entries = await logPendingEvidence(store, evidenceLog, keys.casePublicKey);
-    if (entries > 0) log.info('pending evidence logged', { entries });
-  } catch (error) {
-    // The uploads stay complete and awaiting the log: the next completion tries again.
-    const { name, message } = error as Error;
-    log.error('pending evidence not logged', { error: name, message });
-  }
+  // One runner for every pass, so passes never overlap: at start (uploads completed but not
+  // logged when the node stopped), after each completed upload, and on a timer (custody
+  // events recorded by admin tools, such as "exported", and appends that failed).
+  const pending = pendingEvidenceLogger({ store, evidenceLog, casePublicKey: keys.casePublicKey, log });
+  await pending.logPending();
+  const pendingTimer = setInterval(() => void pending.logPending(), config.checkpointIntervalMs);
+  pendingTimer.unref();
   const sourceLimiter = new SourceRateLimiter(config);
   const limits = {
     maxReportBytes: config.maxReportBytes,
@@ -102,7 +99,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       content: new ContentLibrary([join(config.dataDir, 'content'), join(CLIENT_DIR, 'content')], log),
     }),
     ...evidenceRoutes(
-      { store, sourceLimiter, evidenceLog, casePublicKey: keys.casePublicKey, log },
+      { store, sourceLimiter, evidenceLog, casePublicKey: keys.casePublicKey, log, pending },
       { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: config.minFreeBytes, ...limits },
     ),
   ];
@@ -138,6 +135,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
     integrity,
     async stop() {
       expiry.stop();
+      clearInterval(pendingTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -27,7 +27,7 @@ import {
 import { verifierOf } from '../intake/index.ts';
 import type { Logger } from '../log/index.ts';
 import { type CaseRecord, type CaseStore, type EvidenceRecord, syncDirectory } from '../store/index.ts';
-import { type EvidenceLog, pendingEvidenceLogger } from './evidence-log.ts';
+import { type EvidenceLog, type PendingEvidenceLogger, pendingEvidenceLogger } from './evidence-log.ts';
 import { commitmentFromMetadata } from './upload-metadata.ts';
 
 export const TUS_VERSION = '1.0.0';
@@ -53,6 +53,8 @@ interface LogComponents {
   readonly casePublicKey: BoxPublicKey;
   /** Where a failed append is reported (the upload stays complete, and is logged later). */
   readonly log: Logger;
+  /** The node's one pass runner, when it also runs passes of its own (start, timer). */
+  readonly pending?: PendingEvidenceLogger;
 }
 
 export type EvidenceComponents = StoreComponents & (LogComponents | { readonly evidenceLog?: undefined });
@@ -91,7 +93,7 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
   const dir = join(init.dataDir, EVIDENCE_DIR);
   const patching = new Set<string>();
   const fileOf = (id: string) => join(dir, id);
-  const logger = components.evidenceLog && pendingEvidenceLogger(components);
+  const logger = components.evidenceLog && (components.pending ?? pendingEvidenceLogger(components));
 
   /** An upload whose every byte is on disk: complete, then logged (evidence-log.ts). */
   async function complete(id: string): Promise<void> {
