@@ -9,6 +9,7 @@ import { nodeCommand } from './node-command.ts';
 import { replyCommand } from './reply-command.ts';
 import { reportCommand } from './report-command.ts';
 import { USAGE, UsageError } from './usage.ts';
+import { verifyCommand } from './verify-command.ts';
 
 const stringFlag = { type: 'string' } as const;
 
@@ -53,6 +54,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
           strict: true,
         });
         return await replyCommand(values, process.stdout, process.stderr);
+      }
+      case 'verify': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { policy: stringFlag },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (positionals.length > 1) throw new UsageError('backup verify takes one PACKAGE_DIR');
+        return await verifyCommand({ package: positionals[0], policy: values.policy }, process.stdout);
       }
       case 'federation': {
         const [action, ...more] = rest;

@@ -19,6 +19,10 @@ Usage:
       Send a caseworker's message to the reporter of case ID (a folder name that
       backup decrypt writes). Sealed for the caseworkers and the reporter; needs no
       passphrase, and works while the node runs. Prints the message id.
+  backup verify  PACKAGE_DIR --policy POLICY.json
+      Check an evidence package offline against a trust policy (the logs, witnesses
+      and number of cosignatures you trust). Prints each check and VERIFIED or NOT
+      VERIFIED; exits 0 when it verifies, 1 when it does not. No network is used.
   backup federation invite --data DIR --organisation NAME --country CC --address MULTIADDR…
       Print this node's signed invitation, for the admins of the organisations to federate with.
   backup federation add FILE --data DIR

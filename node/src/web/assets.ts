@@ -63,11 +63,13 @@ function staticallyLoaded(metafile: Metafile, entries: readonly string[]): strin
 }
 
 const BROWSER_TARGETS = ['chrome89', 'firefox102', 'safari15'];
+/** The offline verifier page for auditors (client/src/verify), with its script and style under it. */
+export const VERIFY_PAGE = '/verify';
 
 /**
  * Builds `/`, `/sw.js` and `/app/*` from client/: the app as ES modules split so that the
  * crypto and upload code loads only when a report is sent, the service worker as one
- * classic script (module workers are not everywhere yet).
+ * classic script (module workers are not everywhere yet); and the verifier page, `/verify`.
  */
 export async function buildAppAssets(clientDir: string): Promise<Map<string, Asset>> {
   // Paths in the metafile are relative to the working directory: / makes them match ours.
@@ -114,5 +116,18 @@ export async function buildAppAssets(clientDir: string): Promise<Map<string, Ass
   assets.set('/', makeAsset('/index.html', Buffer.from(shellTemplate.toString('utf8').replaceAll('%BUILD%', version))));
   for (const file of [...app.outputFiles, ...worker.outputFiles])
     assets.set(file.path, makeAsset(file.path, file.contents));
+  const verifier = await build({
+    ...common,
+    entryPoints: [
+      { in: join(clientDir, 'src/verify/main.ts'), out: 'verify' },
+      { in: join(clientDir, 'src/verify/verify.css'), out: 'verify' },
+    ],
+    outdir: VERIFY_PAGE,
+    // One classic script, not modules: a copy of the page saved to disk then runs from
+    // file:// too, where browsers refuse module scripts.
+    format: 'iife',
+  });
+  assets.set(VERIFY_PAGE, makeAsset('/verify.html', await readFile(join(clientDir, 'src/verify/verify.html'))));
+  for (const file of verifier.outputFiles) assets.set(file.path, makeAsset(file.path, file.contents));
   return assets;
 }

@@ -2,7 +2,7 @@
 // only names made of [A-Za-z0-9_-] ever reach the file system.
 import type { Context } from 'koa';
 import { ForbiddenError, NotFoundError, type Route } from '../http/index.ts';
-import { type Asset, makeAsset } from './assets.ts';
+import { type Asset, VERIFY_PAGE, makeAsset } from './assets.ts';
 import type { ContentLibrary } from './content.ts';
 
 export interface WebComponents {
@@ -41,7 +41,8 @@ export function webRoutes({ assets, content }: WebComponents): Route[] {
       fromContent(({ lang, name }) => `audio/${lang}/${name}.${ext}`),
     ]),
   ];
-  for (const [path, asset] of assets) routes.push([path, (ctx) => send(ctx, asset)]);
+  for (const [path, asset] of assets)
+    routes.push([path, path === VERIFY_PAGE ? (ctx) => sendVerifierPage(ctx, asset) : (ctx) => send(ctx, asset)]);
   // HEAD is answered like GET (Koa leaves the body out).
   return [
     ...routes.flatMap(([template, handle]) => ['GET', 'HEAD'].map((method) => ({ method, template, handle }))),
@@ -70,6 +71,26 @@ function forget(ctx: Context): void {
     throw new ForbiddenError('forbidden', 'only this site’s own pages may ask for this');
   ctx.set('Clear-Site-Data', '"cache", "storage"');
   ctx.status = 204;
+}
+
+/**
+ * The verifier page reads the files an auditor chooses and must not be able to send them
+ * anywhere: its policy allows its own script and style, and no connection, form or frame.
+ */
+const VERIFY_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  'img-src data:',
+  "connect-src 'none'",
+  "form-action 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function sendVerifierPage(ctx: Context, asset: Asset): void {
+  ctx.set('Content-Security-Policy', VERIFY_PAGE_CSP);
+  send(ctx, asset);
 }
 
 /** Sends one representation, chosen by Accept-Encoding, with an ETag for revalidation. */

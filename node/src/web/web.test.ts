@@ -113,6 +113,35 @@ describe('the reporting app', () => {
   );
 });
 
+describe('the offline verifier page', () => {
+  it('is served with a policy that allows no connection at all', async () => {
+    const res = await get('/verify');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("connect-src 'none'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe');
+    expect(res.body.toString()).toContain('<script defer src="/verify/verify.js"></script>');
+  });
+
+  it('has its script as one classic script holding the verifier, and its style', async () => {
+    const script = await get('/verify/verify.js');
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    const code = script.body.toString();
+    expect(code).toContain('c2sp.org/tlog-proof@v1');
+    expect(code).not.toMatch(/^\s*(import|export)\b/m);
+    expect(code).not.toMatch(/\bfetch\(|XMLHttpRequest|WebSocket|sendBeacon|localStorage|indexedDB/);
+    expect((await get('/verify/verify.css')).headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('leaves the app’s own pages under the app’s policy', async () => {
+    expect(String((await get('/verify/verify.js')).headers['content-security-policy'])).toContain("connect-src 'self'");
+    expect(String((await get('/')).headers['content-security-policy'])).toContain("connect-src 'self'");
+  });
+});
+
 describe('content the admin can edit', () => {
   it('prefers the admin’s copy of a file', async () => {
     expect(JSON.parse((await get('/content/help.json')).body.toString()).exitUrl).toBe('https://example.org/');
