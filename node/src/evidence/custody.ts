@@ -14,41 +14,42 @@ import {
   openSealed,
   randomBytes,
   seal,
-  utf8,
   wipe,
 } from '../../../client/src/envelope/index.ts';
+import {
+  CUSTODY_EVENT_VERSION,
+  type CustodyEventKind,
+  formatCustodyEvent,
+} from '../../../federation/src/package/index.ts';
 import { type NewCustodyEvent, currentHour } from '../store/index.ts';
-
-export const CUSTODY_EVENT_VERSION = 1;
-
-export interface CustodyEvent {
-  readonly v: typeof CUSTODY_EVENT_VERSION;
-  readonly event: 'received';
-  /** The evidence commitment, standard base64 (RFC 4648 §4). */
-  readonly evidence: string;
-  /**
-   * ISO 8601 UTC, to the hour (decision 0007): an evidence package goes to a court, where an
-   * exact second could be matched against network records to find the reporter.
-   */
-  readonly at: string;
-  /** The origin of the log both commitments are in. */
-  readonly log: string;
-}
 
 export class CustodyEventError extends Error {
   override name = 'CustodyEventError';
 }
 
-/** The bytes of a "received" event, keys in this order: they are what the commitment covers. */
-export function receivedEvent(evidenceCommitment: Uint8Array, origin: string, now = new Date()): Uint8Array {
-  const event: CustodyEvent = {
+/**
+ * The bytes of a custody event (federation/src/package: one canonical encoding), its time to
+ * the hour (decision 0007): an evidence package goes to a court, where an exact second could
+ * be matched against network records to find the reporter.
+ */
+export function custodyEvent(
+  event: CustodyEventKind,
+  evidenceCommitment: Uint8Array,
+  origin: string,
+  now = new Date(),
+): Uint8Array {
+  return formatCustodyEvent({
     v: CUSTODY_EVENT_VERSION,
-    event: 'received',
+    event,
     evidence: Buffer.from(evidenceCommitment).toString('base64'),
     at: currentHour(now),
     log: origin,
-  };
-  return utf8(JSON.stringify(event));
+  });
+}
+
+/** The "received" event the node makes when an upload completes. */
+export function receivedEvent(evidenceCommitment: Uint8Array, origin: string, now = new Date()): Uint8Array {
+  return custodyEvent('received', evidenceCommitment, origin, now);
 }
 
 /** Seals an event with a fresh salt to the case key, and gives its commitment to log. */

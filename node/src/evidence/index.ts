@@ -1,7 +1,6 @@
 export {
-  CUSTODY_EVENT_VERSION,
-  type CustodyEvent,
   CustodyEventError,
+  custodyEvent,
   openCustodyEvent,
   receivedEvent,
   sealCustodyEvent,
