@@ -31,7 +31,7 @@ export interface DecryptOptions {
   readonly 'passphrase-file'?: string;
 }
 
-async function passphraseFromStdin(err: NodeJS.WritableStream): Promise<string> {
+export async function passphraseFromStdin(err: NodeJS.WritableStream): Promise<string> {
   // On a terminal, ask, and keep what is typed off the screen.
   const tty = process.stdin.isTTY === true;
   if (tty) err.write('Admin passphrase (not shown): ');

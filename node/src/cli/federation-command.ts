@@ -14,6 +14,7 @@ export interface FederationOptions {
   readonly organisation?: string;
   readonly country?: string;
   readonly address?: readonly string[];
+  readonly quorum?: string;
 }
 
 export async function federationCommand(
@@ -59,6 +60,21 @@ export async function federationCommand(
       out.write(removed ? `Removed ${id}.\n` : `No member ${id}.\n`);
       return removed ? 0 : 1;
     }
+    case 'policy': {
+      const logs = [
+        { origin: identity.origin, key: identity.logVerifierKey },
+        ...members.list().map((m) => ({ origin: m.origin, key: m.logKey })),
+      ];
+      const witnesses = [identity.witnessVerifierKey, ...members.list().map((m) => m.witnessKey)].map((key) => ({
+        key,
+      }));
+      const quorum =
+        options.quorum === undefined ? Math.max(1, Math.min(3, members.list().length)) : Number(options.quorum);
+      if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > witnesses.length)
+        throw new UsageError(`--quorum is a whole number from 1 to ${witnesses.length}`);
+      out.write(`${JSON.stringify({ v: 1, logs, witnesses, quorum }, null, 2)}\n`);
+      return 0;
+    }
     case 'list':
     case 'status': {
       out.write(`This node: ${identity.origin}\n  log key:     ${identity.logVerifierKey}\n`);
@@ -83,6 +99,6 @@ export async function federationCommand(
       return 0;
     }
     default:
-      throw new UsageError('backup federation invite|add|remove|list|status');
+      throw new UsageError('backup federation invite|add|remove|list|status|policy');
   }
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/index.ts';
 import { CONFIG_FLAGS } from '../config/index.ts';
 import { WrongPassphraseError } from '../keys/index.ts';
 import { decryptCommand } from './decrypt-command.ts';
+import { exportCommand } from './export-command.ts';
 import { federationCommand } from './federation-command.ts';
 import { nodeCommand } from './node-command.ts';
 import { replyCommand } from './reply-command.ts';
@@ -65,6 +66,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         if (positionals.length > 1) throw new UsageError('backup verify takes one PACKAGE_DIR');
         return await verifyCommand({ package: positionals[0], policy: values.policy }, process.stdout);
       }
+      case 'export': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { data: stringFlag, evidence: stringFlag, out: stringFlag, 'passphrase-file': stringFlag },
+          strict: true,
+        });
+        return await exportCommand(values, process.stderr);
+      }
       case 'federation': {
         const [action, ...more] = rest;
         const { values, positionals } = parseArgs({
@@ -74,6 +83,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
             organisation: stringFlag,
             country: stringFlag,
             address: { type: 'string', multiple: true },
+            quorum: stringFlag,
           },
           allowPositionals: true,
           strict: true,

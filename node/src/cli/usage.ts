@@ -19,6 +19,10 @@ Usage:
       Send a caseworker's message to the reporter of case ID (a folder name that
       backup decrypt writes). Sealed for the caseworkers and the reporter; needs no
       passphrase, and works while the node runs. Prints the message id.
+  backup export  --data DIR --evidence ID --out DIR [--passphrase-file FILE]
+      Write the evidence package of one file (ID: the start of the names backup decrypt
+      writes): the decrypted file, its salt and commitment, proofs and custody events
+      against the latest cosigned checkpoint, and VERIFY.txt. Works while the node runs.
   backup verify  PACKAGE_DIR --policy POLICY.json
       Check an evidence package offline against a trust policy (the logs, witnesses
       and number of cosignatures you trust). Prints each check and VERIFIED or NOT
@@ -27,6 +31,9 @@ Usage:
       Print this node's signed invitation, for the admins of the organisations to federate with.
   backup federation add FILE --data DIR
       Accept another organisation's invitation (check its log key with them by phone).
+  backup federation policy --data DIR [--quorum N]
+      Print a trust policy for backup verify: this node's and its members' logs, their
+      witnesses, and N cosignatures required (default: up to 3).
   backup federation remove PEER-ID|ORIGIN --data DIR  ·  backup federation status --data DIR
       Stop federating with a member; show members, the latest checkpoint and split views.
 
