@@ -2,15 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeEd25519Signer, nodeEd25519Verify } from '../../../federation/src/crypto/node.ts';
+import { COSIGNATURE_V1_KEY_TYPE, noteSigner } from '../../../federation/src/note/index.ts';
+import { createWitness, openWitnessStore } from '../../../federation/src/witness/index.ts';
 import { evidenceRoutes } from '../evidence/index.ts';
 import { type Route, SourceRateLimiter, TokenBucket } from '../http/index.ts';
 import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from '../intake/index.ts';
+import { logRoutes } from '../integrity/routes.ts';
 import { CaseStore } from '../store/index.ts';
 import { openApiDocument } from './openapi.ts';
-import { infoRoutes } from './routes.ts';
+import { type NodeInfo, infoRoutes } from './routes.ts';
 
 interface Operation {
   readonly requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  readonly responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
 }
 interface JsonSchema {
   readonly type?: string;
@@ -30,25 +35,34 @@ const dataDir = mkdtempSync(join(tmpdir(), 'backup-openapi-'));
 const store = new CaseStore(dataDir);
 const limits = { maxReportBytes: 65536, maxEvidenceBytes: 1024 * 1024, maxEvidenceFiles: 5 };
 const sourceLimiter = new SourceRateLimiter({ sourceBurst: 10, sourcePerMinute: 10 });
+const info: NodeInfo = {
+  name: 'test node',
+  software: { name: 'backup', version: '9.9.9' },
+  publicKeys: { case: { alg: 'x25519', key: 'A'.repeat(43) } },
+  limits,
+  api: '/api/openapi.json',
+  logOrigin: 'backup/test/00000000',
+  logVerifierKey: 'backup/test/00000000+00000000+AQ==',
+  witnessVerifierKey: 'backup/test/00000000/witness+00000000+BA==',
+  peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
+  checkpoint: '/log/checkpoint',
+  witness: '/witness/add-checkpoint',
+};
+const witnessName = 'backup/test/00000000/witness';
+const witnessStore = openWitnessStore(join(dataDir, 'witness.sqlite'));
+const witness = createWitness({
+  name: witnessName,
+  signer: noteSigner(witnessName, COSIGNATURE_V1_KEY_TYPE, nodeEd25519Signer(new Uint8Array(32).fill(4))),
+  store: witnessStore,
+  logs: () => [],
+  verify: nodeEd25519Verify(),
+});
 const routes: Route[] = [
-  ...infoRoutes(
-    {
-      name: 'test node',
-      software: { name: 'backup', version: '9.9.9' },
-      publicKeys: { case: { alg: 'x25519', key: 'A'.repeat(43) } },
-      limits,
-      api: '/api/openapi.json',
-      logOrigin: 'backup/test/00000000',
-      logVerifierKey: 'backup/test/00000000+00000000+AQ==',
-      witnessVerifierKey: 'backup/test/00000000/witness+00000000+BA==',
-      peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
-      checkpoint: '/log/checkpoint',
-      witness: '/witness/add-checkpoint',
-    },
-    () => store.ping(),
-  ),
+  ...infoRoutes(info, () => store.ping()),
   ...intakeRoutes({ store, pow: new ProofOfWorkGate(8), sourceLimiter, reportBucket: new TokenBucket(10, 10) }, limits),
   ...evidenceRoutes({ store, sourceLimiter }, { dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: 0, ...limits }),
+  // A log that has published nothing yet: no checkpoint, no tile.
+  ...logRoutes({ checkpoint: () => undefined, tile: () => undefined, witness: (body) => witness.addCheckpoint(body) }),
 ];
 
 describe('openApiDocument', () => {
@@ -56,6 +70,7 @@ describe('openApiDocument', () => {
 
   afterAll(() => {
     store.close();
+    witnessStore.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -70,7 +85,7 @@ describe('openApiDocument', () => {
 
   describe('for every route the node serves', () => {
     it('has routes to check', () => {
-      expect(routes.length).toBeGreaterThanOrEqual(9);
+      expect(routes.length).toBeGreaterThanOrEqual(12);
     });
 
     for (const route of routes) {
@@ -89,6 +104,26 @@ describe('openApiDocument', () => {
 
     it.each(documented)('has a route serving %s', (operation) => {
       expect(served.has(operation)).toBe(true);
+    });
+  });
+
+  describe('the answer of GET /api/v1/node', () => {
+    const schema = document.paths['/api/v1/node']?.['get']?.responses['200']?.content?.['application/json']?.schema;
+
+    it('has every field the node serves, and no other', () => {
+      expect(Object.keys(schema?.properties ?? {}).sort()).toEqual(Object.keys(info).sort());
+    });
+  });
+
+  describe('the answers of POST /witness/add-checkpoint', () => {
+    const responses = document.paths['/witness/add-checkpoint']?.['post']?.responses ?? {};
+
+    it('include every status of C2SP tlog-witness', () => {
+      expect(Object.keys(responses)).toEqual(expect.arrayContaining(['200', '400', '403', '404', '409', '422']));
+    });
+
+    it('give the witness’s latest size as text/x.tlog.size on a conflict', () => {
+      expect(Object.keys(responses['409']?.content ?? {})).toContain('text/x.tlog.size');
     });
   });
 
@@ -126,9 +161,8 @@ describe('openApiDocument', () => {
   });
 
   describe('the answer of POST /api/v1/followup', () => {
-    const operation = document.paths['/api/v1/followup']?.['post'] as
-      { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> } | undefined;
-    const schema = operation?.responses['200']?.content['application/json']?.schema;
+    const schema =
+      document.paths['/api/v1/followup']?.['post']?.responses['200']?.content?.['application/json']?.schema;
 
     it('lists the message thread', () => {
       expect(schema?.required).toContain('messages');

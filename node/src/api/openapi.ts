@@ -28,6 +28,119 @@ const tusHeaders = {
 const headerParams = (...names: (keyof typeof tusHeaders)[]) => names.map((name) => ({ name, ...tusHeaders[name] }));
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' } };
 
+const NodeInformation = z.object({
+  name: z.string(),
+  software: z.object({ name: z.literal('backup'), version: z.string() }),
+  publicKeys: z.object({
+    case: z.object({ alg: z.literal('x25519'), key: z.string() }).describe('the key reports are sealed to'),
+  }),
+  limits: z.object({
+    maxReportBytes: z.number().int(),
+    maxEvidenceBytes: z.number().int(),
+    maxEvidenceFiles: z.number().int(),
+  }),
+  api: z.string().describe('where this document is'),
+  logOrigin: z.string().describe('the origin line of the evidence log’s checkpoints'),
+  logVerifierKey: z.string().describe('the log’s C2SP signed-note verifier key (Ed25519, type 0x01)'),
+  witnessVerifierKey: z.string().describe('the C2SP verifier key of this node’s witness (cosignature/v1, type 0x04)'),
+  peerId: z.string().describe('the libp2p peer id of the node’s federation endpoint'),
+  checkpoint: z.string().describe('the path of the log’s latest checkpoint (C2SP tlog-tiles)'),
+  witness: z.string().describe('the path of the witness’s add-checkpoint endpoint (C2SP tlog-witness)'),
+});
+
+// The log and its witness speak C2SP's plain-text formats, not JSON.
+const PLAIN_TEXT = 'text/plain; charset=utf-8';
+const plainText = { [PLAIN_TEXT]: { schema: { type: 'string' } } };
+const text = (description: string) => ({ description, content: plainText });
+const publicLogHeaders = {
+  'Access-Control-Allow-Origin': {
+    description: 'the log is public: any site may read it',
+    schema: { type: 'string', const: '*' },
+  },
+};
+
+/** C2SP tlog-tiles (the checkpoint, hash tiles, entry bundles) and C2SP tlog-witness. */
+const logPaths = {
+  '/log/checkpoint': {
+    get: {
+      summary: 'The log’s latest checkpoint with its witnesses’ cosignatures (C2SP tlog-tiles)',
+      responses: {
+        '200': {
+          ...text(
+            'a signed note: the checkpoint, the log’s signature and cosignature/v1 lines (C2SP tlog-cosignature)',
+          ),
+          headers: publicLogHeaders,
+        },
+        ...errors(404),
+      },
+    },
+  },
+  '/log/tile/{level}/{index}': {
+    get: {
+      summary: 'A hash tile or an entry bundle of the log (C2SP tlog-tiles)',
+      description:
+        'Any C2SP tlog-tiles tile path under /log/: `tile/<L>/<N>[.p/<W>]` for the hashes at level L (0–63), `tile/entries/<N>[.p/<W>]` for the entries. N is written in groups of three digits, all but the last prefixed with x (`x001/x234/067`), so it may span several path segments; `.p/<W>` asks for a partial tile of W (1–255) entries. A tile never changes once served.',
+      parameters: [
+        {
+          name: 'level',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^(entries|[0-9]|[1-5][0-9]|6[0-3])$' },
+        },
+        {
+          name: 'index',
+          in: 'path',
+          required: true,
+          description: 'the tile index in its canonical form, with `.p/<W>` for a partial tile',
+          schema: { type: 'string', pattern: '^(x[0-9]{3}/){0,5}[0-9]{3}(\\.p/[1-9][0-9]{0,2})?$' },
+        },
+      ],
+      responses: {
+        '200': {
+          description: 'the tile’s hashes, or the entry bundle (2-byte big-endian length, then the entry, for each)',
+          headers: {
+            ...publicLogHeaders,
+            'Cache-Control': { schema: { type: 'string', const: 'public, max-age=31536000, immutable' } },
+          },
+          content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+        },
+        ...errors(404),
+      },
+    },
+  },
+  '/witness/add-checkpoint': {
+    post: {
+      summary: 'Ask this node’s witness to cosign a checkpoint of a log it trusts (C2SP tlog-witness)',
+      requestBody: {
+        required: true,
+        ...text(
+          '`old <size>`, the consistency proof from that size (one base64 hash a line), an empty line, then the signed checkpoint note',
+        ),
+      },
+      responses: {
+        '200': text('one cosignature/v1 signature line (C2SP tlog-cosignature)'),
+        '400': {
+          description:
+            'the request is malformed, or its old size is larger than the checkpoint’s (text); or the body did not arrive whole (error)',
+          content: { ...plainText, ...json(ErrorBody).content },
+        },
+        '403': text('no signature by a key of the log verifies'),
+        '404': text('the witness does not cosign for this log origin'),
+        '409': {
+          description:
+            'the old size is not the size the witness last cosigned for this log, which the text/x.tlog.size body gives (`<size>` and a newline); or the checkpoint has another root than the one cosigned at its size (text)',
+          content: {
+            'text/x.tlog.size': { schema: { type: 'string', pattern: '^[0-9]+\\n$' } },
+            ...plainText,
+          },
+        },
+        ...errors(413),
+        '422': text('the consistency proof does not verify'),
+      },
+    },
+  },
+};
+
 export function openApiDocument(version: string): object {
   return {
     openapi: '3.1.0',
@@ -52,7 +165,7 @@ export function openApiDocument(version: string): object {
       '/api/v1/node': {
         get: {
           summary: 'The node’s public information and keys',
-          responses: { '200': { description: 'name, software version, public keys, limits' } },
+          responses: { '200': json(NodeInformation) },
         },
       },
       '/api/v1/pow': {
@@ -146,6 +259,7 @@ export function openApiDocument(version: string): object {
           },
         },
       },
+      ...logPaths,
     },
   };
 }
