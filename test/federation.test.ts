@@ -27,6 +27,18 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/** A node's first `size` entries, as an auditor reads them from its entry bundles. */
+async function entriesOf(n: TestNode, size: number): Promise<Uint8Array[]> {
+  const entries: Uint8Array[] = [];
+  for (const tile of c2sp.tilesForTreeSize(size).filter((t) => t.level === 0)) {
+    const width = tile.width === 256 ? undefined : tile.width;
+    entries.push(
+      ...c2sp.readEntryBundle(await fetchBytes(`${n.node.url}/log/${c2sp.entriesUrlPath(tile.index, width)}`)),
+    );
+  }
+  return entries;
+}
+
 let federation: Awaited<ReturnType<typeof startFederation>>;
 let infos: PublicInfo[];
 
@@ -87,21 +99,41 @@ describe('a federation of five nodes on loopback', () => {
     }
   });
 
+  it('catches a log that shows one witness a different history from the others', async () => {
+    const { nodes } = federation;
+    const liar = nodes[4]!;
+    const held = await publishedCheckpoint(4);
+    const size = Number(held.checkpoint.size);
+    const entries = await entriesOf(liar, size);
+    // Two continuations of the same cosigned history, each consistent with it.
+    const [honest, other] = [randomBytes(32), randomBytes(32)].map((e) => [...entries, e].map(c2sp.leafHash));
+    const note = (leaves: Uint8Array[]) =>
+      signNote(
+        formatCheckpoint({ origin: infos[4]!.logOrigin, size: size + 1, root: c2sp.treeHash(leaves), extensions: [] }),
+        [liar.node.integrity.identity.logSigner],
+      );
+    const submit = async (n: TestNode, leaves: Uint8Array[]) => {
+      const body = c2sp.formatAddCheckpointBody(size, c2sp.consistencyProof(size, leaves), note(leaves));
+      return (await fetch(`${n.node.url}/witness/add-checkpoint`, { method: 'POST', body })).status;
+    };
+    for (const n of nodes.slice(1, 4)) expect(await submit(n, honest!)).toBe(200);
+    expect(await submit(nodes[0]!, other!)).toBe(200); // node 0 alone sees the other history…
+    // …and gossips what it cosigned: the others hold a checkpoint of the same size.
+    for (const i of [1, 2, 3]) {
+      const record = await eventually(`node ${i} to catch the split view`, () =>
+        nodes[i]!.node.integrity.splitViews.list().find((r) => r.origin === infos[4]!.logOrigin),
+      );
+      expect(record.reason).toMatch(/different roots/);
+    }
+  });
+
   it('gives no cosignature to a rewritten log, and every other node catches its forked checkpoint', async () => {
     const { nodes } = federation;
     const liar = nodes[0]!;
     const held = await publishedCheckpoint(0);
     const size = Number(held.checkpoint.size);
     // The liar rewrites entry 3 and signs checkpoints of the rewritten history with its key.
-    const entries: Uint8Array[] = [];
-    for (const tile of c2sp.tilesForTreeSize(size).filter((t) => t.level === 0))
-      entries.push(
-        ...c2sp.readEntryBundle(
-          await fetchBytes(
-            `${liar.node.url}/log/${c2sp.entriesUrlPath(tile.index, tile.width === 256 ? undefined : tile.width)}`,
-          ),
-        ),
-      );
+    const entries = await entriesOf(liar, size);
     entries[3] = randomBytes(32);
     entries.push(randomBytes(32));
     const leaves = entries.map(c2sp.leafHash);

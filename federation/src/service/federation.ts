@@ -121,15 +121,17 @@ export class Federation {
     await this.c.peer.publish(CHECKPOINT_TOPIC, new TextEncoder().encode(note));
   }
 
-  /** The witness answer, over libp2p or HTTP; a refused checkpoint is also examined. */
+  /**
+   * The witness answer, over libp2p or HTTP. A cosigned checkpoint is gossiped, so that a
+   * log showing this witness one history and the others another is caught by them; a
+   * refused one is examined here.
+   */
   async witnessRequest(body: Uint8Array): Promise<WireResponse> {
     const response = await this.c.witness.addCheckpoint(body);
-    if (response.status === 409 || response.status === 422) {
-      try {
-        void this.examine(parseAddCheckpointRequest(body).note);
-      } catch {
-        // a malformed body was already answered 400 by the witness; nothing to examine
-      }
+    if (response.status === 200 || response.status === 409 || response.status === 422) {
+      const { note } = parseAddCheckpointRequest(body); // it parsed: the witness did not answer 400
+      if (response.status === 200) void this.announce(note).catch(() => undefined);
+      else void this.examine(note);
     }
     return response;
   }
