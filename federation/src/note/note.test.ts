@@ -74,6 +74,15 @@ describe('signed notes (C2SP signed-note)', () => {
       UnverifiedNoteError,
     );
   });
+  it('keeps one line per key when a key signs again', () => {
+    const seed = new Uint8Array(32).fill(5);
+    const at = (t: number) => noteSigner('w.example/w', COSIGNATURE_V1_KEY_TYPE, nodeEd25519Signer(seed), () => t);
+    const line = (t: number) => signNote(PETER_TEXT, [at(t)]).split('\n\n')[1]!.trimEnd();
+    let note = withSignatures(PETER_NOTE, [line(1)]);
+    for (let t = 2; t < 150; t++) note = withSignatures(note, [line(t)]);
+    expect(parseNote(note).signatures).toHaveLength(2);
+    expect(note).toContain(line(149));
+  });
   it('refuses a verifier key with a wrong key ID', () => {
     expect(() => parseVerifierKey(PETER_VKEY.replace('c74f20a3', 'c74f20a4'), verify)).toThrow(NoteError);
   });

@@ -97,11 +97,14 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
   return `${text}\n${signers.map((s) => `${signatureLine(s, text)}\n`).join('')}`;
 }
 
-/** The note with extra signature lines (e.g. cosignatures), without duplicates. */
+/**
+ * The note with extra signature lines (e.g. cosignatures). A line by a key that already
+ * signed (same name and key ID) replaces that key's line: a witness asked again cosigns
+ * again with a new timestamp, and the note must not grow with each time.
+ */
 export function withSignatures(note: string, lines: readonly string[]): string {
   const parsed = parseNote(note);
-  const existing = new Set(parsed.signatures.map((s) => s.line));
-  const added = lines.filter((l) => !existing.has(l) && (existing.add(l), true));
-  for (const line of added) parseSignatureLine(line);
-  return `${parsed.text}\n${[...parsed.signatures.map((s) => s.line), ...added].map((l) => `${l}\n`).join('')}`;
+  const byKey = new Map<string, string>();
+  for (const s of [...parsed.signatures, ...lines.map(parseSignatureLine)]) byKey.set(`${s.name} ${s.keyId}`, s.line);
+  return `${parsed.text}\n${[...byKey.values()].map((l) => `${l}\n`).join('')}`;
 }
