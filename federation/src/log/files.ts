@@ -82,23 +82,24 @@ export class LogFiles {
 
   /** Writes a batch and fsyncs every file it touched; files are written and synced in parallel. */
   async writeBatch(batch: BatchWrite): Promise<void> {
+    // Every file is opened before any write starts, and every write is settled before a
+    // failure is rethrown: a write left running after an error would reject unobserved.
+    let created = false;
+    for (const [h, level] of batch.levels.entries()) {
+      if (level.length === 0 || this.hashes[h] !== undefined) continue;
+      this.hashes[h] = await open(join(this.#dir, HASHES_DIR, String(h)), OPEN_RW, 0o600);
+      created = true;
+    }
     const jobs: Promise<void>[] = [
       writeAndSync(this.entries, batch.data, batch.dataAt),
       writeAndSync(this.offsets, batch.ends, batch.endsAt),
     ];
-    let created = false;
-    for (const [h, level] of batch.levels.entries()) {
-      if (level.length === 0) continue;
-      let handle = this.hashes[h];
-      if (handle === undefined) {
-        handle = this.hashes[h] = await open(join(this.#dir, HASHES_DIR, String(h)), OPEN_RW, 0o600);
-        created = true;
-      }
-      jobs.push(writeAndSync(handle, level, batch.hashesAt[h]!));
-    }
+    for (const [h, level] of batch.levels.entries())
+      if (level.length > 0) jobs.push(writeAndSync(this.hashes[h]!, level, batch.hashesAt[h]!));
     // A new file is only durable once the directory entry naming it is.
     if (created) jobs.push(syncDir(join(this.#dir, HASHES_DIR)));
-    await Promise.all(jobs);
+    const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async close(): Promise<void> {

@@ -55,12 +55,20 @@ export class MemberList {
     return this.members.find((m) => m.origin === origin);
   }
 
-  /** Adds (or replaces, for the same peer or origin) a member from its invitation. */
-  add(invitation: string, self?: { peerId: string; origin: string }): Promise<Member> {
+  /**
+   * Adds a member from its invitation. One that names a member's peer id or log replaces it
+   * only when `replace` says so: an invitation must not quietly take over a member.
+   */
+  add(invitation: string, self?: { peerId: string; origin: string }, replace = false): Promise<Member> {
     const member = parseInvitation(invitation, this.verify);
     if (self && (member.peerId === self.peerId || member.origin === self.origin))
       return Promise.reject(new InvitationError('this is this node’s own invitation'));
     return this.change(async () => {
+      const known = this.members.find((m) => m.peerId === member.peerId || m.origin === member.origin);
+      if (known && !replace)
+        throw new InvitationError(
+          `${known.organisation} (${known.origin}) is already a member with this peer id or log`,
+        );
       await this.save([...this.without((m) => m.peerId === member.peerId || m.origin === member.origin), invitation]);
       return member;
     });

@@ -55,7 +55,9 @@ describe('MemberList', () => {
     const list = await MemberList.open(path, verify);
     const a = invitation('backup/a/00000001');
     await list.add(a.note);
-    await list.add(invitation('backup/a/00000001', '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTM').note);
+    const successor = invitation('backup/a/00000001', '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTM').note;
+    await expect(list.add(successor)).rejects.toThrow(InvitationError);
+    await list.add(successor, undefined, true);
     expect(list.list()).toHaveLength(1);
     expect(list.list()[0]!.peerId.endsWith('M')).toBe(true);
     await list.add(invitation('backup/b/00000002', '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTB').note);

@@ -80,7 +80,9 @@ export class Gossip {
       if (message.type !== 'signed') return TopicValidatorResult.Reject;
       const from = message.from.toString();
       const via = propagationSource.toString();
-      if (!this.#membership.isMember(from) || !this.#membership.isMember(via)) return TopicValidatorResult.Reject;
+      if (!this.#membership.isMember(via)) return TopicValidatorResult.Reject;
+      // A member may relay for one of its members that is not ours: dropped, not punished.
+      if (!this.#membership.isMember(from)) return TopicValidatorResult.Ignore;
       if (message.data.byteLength > this.#maxMessageBytes) return TopicValidatorResult.Reject;
       try {
         return VERDICTS[await validate(message.data, from)] ?? TopicValidatorResult.Ignore;

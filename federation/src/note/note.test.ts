@@ -77,7 +77,10 @@ describe('signed notes (C2SP signed-note)', () => {
   it('keeps one line per key when a key signs again', () => {
     const seed = new Uint8Array(32).fill(5);
     const at = (t: number) => noteSigner('w.example/w', COSIGNATURE_V1_KEY_TYPE, nodeEd25519Signer(seed), () => t);
-    const line = (t: number) => signNote(PETER_TEXT, [at(t)]).split('\n\n')[1]!.trimEnd();
+    const line = (t: number) =>
+      signNote(PETER_TEXT, [at(t)])
+        .split('\n\n')[1]!
+        .trimEnd();
     let note = withSignatures(PETER_NOTE, [line(1)]);
     for (let t = 2; t < 150; t++) note = withSignatures(note, [line(t)]);
     expect(parseNote(note).signatures).toHaveLength(2);

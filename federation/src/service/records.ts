@@ -4,6 +4,7 @@
 // restart. Records are rare and small, so one JSON file, rewritten atomically, is enough.
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../fs/durable.ts';
+import { parseNote } from '../note/index.ts';
 import type { Misbehaviour } from './split-view.ts';
 
 export interface SplitViewRecord extends Misbehaviour {
@@ -36,7 +37,9 @@ export class SplitViewRecords {
 
   /** Keeps a new record; false when the same conflict was already known. */
   record(m: Misbehaviour): boolean {
-    if (this.records.some((r) => r.origin === m.origin && r.conflicting === m.conflicting)) return false;
+    // One record per contradicting checkpoint, whatever signature lines a sender added to it.
+    const text = parseNote(m.conflicting).text;
+    if (this.records.some((r) => r.origin === m.origin && parseNote(r.conflicting).text === text)) return false;
     this.records.push({ ...m, observedAt: new Date().toISOString() });
     const snapshot = JSON.stringify({ v: 1, records: this.records }, null, 2);
     this.saving = this.saving.then(() => writeFileAtomic(this.path, `${snapshot}\n`));

@@ -6,7 +6,7 @@
 // between two forks).
 import type { Ed25519Verify } from '../crypto/index.ts';
 import { ProofError, equalHashes, verifyConsistency } from '../merkle/index.ts';
-import { type NoteVerifier, openNote, parseCheckpoint, parseVerifierKey } from '../note/index.ts';
+import { type NoteVerifier, openNote, parseCheckpoint, parseNote, parseVerifierKey } from '../note/index.ts';
 
 export type Verdict = 'consistent' | 'undecided' | 'misbehaviour';
 
@@ -38,7 +38,7 @@ export class SplitViewMonitor {
 
   /** The verifier of a note's log, or undefined when the note is not a known log's. */
   logVerifier(note: string): NoteVerifier | undefined {
-    const origin = note.slice(0, note.indexOf('\n'));
+    const origin = parseNote(note).text.split('\n', 1)[0]!;
     const key = this.c.logKey(origin);
     return key ? parseVerifierKey(key, this.c.verify) : undefined;
   }
@@ -57,10 +57,10 @@ export class SplitViewMonitor {
 
   async examine(note: string): Promise<Verdict> {
     if (!this.isSignedCheckpoint(note)) return 'undecided';
-    const seen = parseCheckpoint(note.slice(0, note.indexOf('\n\n') + 1));
+    const seen = parseCheckpoint(parseNote(note).text);
     const held = this.c.reference(seen.origin);
     if (!held) return 'undecided';
-    const mine = parseCheckpoint(held.slice(0, held.indexOf('\n\n') + 1));
+    const mine = parseCheckpoint(parseNote(held).text);
     if (mine.size === seen.size) {
       if (equalHashes(mine.root, seen.root)) return 'consistent';
       return this.found(seen.origin, held, note, `two checkpoints of ${seen.size} entries with different roots`);

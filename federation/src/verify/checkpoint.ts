@@ -102,6 +102,10 @@ export function examineCheckpoint(
       const time = line.signature.length === COSIGNATURE_BYTES ? readTimestamp(line.signature) : undefined;
       if (time === undefined || !witness.verify(text, line.signature)) {
         invalid.push(`the cosignature by ${quoted(witness.name)} does not verify`);
+      } else if (witness.name.startsWith(`${checkpoint.origin}/`)) {
+        // BackUp names a node's witness "<its log's origin>/witness": the same organisation,
+        // and the same key file, as the log. It cannot vouch for its own log.
+        uncounted.push(`the cosignature by ${quoted(witness.name)} is the log's own witness, so it does not count`);
       } else if (time > latest) {
         uncounted.push(
           `the cosignature by ${quoted(witness.name)} is dated ${isoTime(time)}, more than 10 minutes after the time of verification (${isoTime(now.getTime() / 1000)}), so it does not count`,

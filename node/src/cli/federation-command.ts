@@ -15,6 +15,7 @@ export interface FederationOptions {
   readonly country?: string;
   readonly address?: readonly string[];
   readonly quorum?: string;
+  readonly replace?: boolean;
 }
 
 export async function federationCommand(
@@ -46,7 +47,7 @@ export async function federationCommand(
       if (!file) throw new UsageError('backup federation add needs the invitation FILE');
       const text = await readFile(file, 'utf8');
       const member = parseInvitation(text, verify);
-      await members.add(text, identity);
+      await members.add(text, identity, options.replace === true);
       out.write(
         `Added ${member.organisation} (${member.country}).\n` +
           `Before trusting it, read this log key to them by phone and have them confirm it:\n  ${member.logKey}\n`,
@@ -65,6 +66,8 @@ export async function federationCommand(
         { origin: identity.origin, key: identity.logVerifierKey },
         ...members.list().map((m) => ({ origin: m.origin, key: m.logKey })),
       ];
+      // This node's own witness too, for its members' logs: the verifier never counts a
+      // log's own witness ("<origin>/witness") for that log (decision 0014).
       const witnesses = [identity.witnessVerifierKey, ...members.list().map((m) => m.witnessKey)].map((key) => ({
         key,
       }));

@@ -84,6 +84,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
             country: stringFlag,
             address: { type: 'string', multiple: true },
             quorum: stringFlag,
+            replace: { type: 'boolean' },
           },
           allowPositionals: true,
           strict: true,

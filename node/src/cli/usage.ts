@@ -29,8 +29,9 @@ Usage:
       VERIFIED; exits 0 when it verifies, 1 when it does not. No network is used.
   backup federation invite --data DIR --organisation NAME --country CC --address MULTIADDR…
       Print this node's signed invitation, for the admins of the organisations to federate with.
-  backup federation add FILE --data DIR
-      Accept another organisation's invitation (check its log key with them by phone).
+  backup federation add FILE --data DIR [--replace]
+      Accept another organisation's invitation (check its log key with them by phone);
+      --replace to take a member's new invitation (new address or keys).
   backup federation policy --data DIR [--quorum N]
       Print a trust policy for backup verify: this node's and its members' logs, their
       witnesses, and N cosignatures required (default: up to 3).
