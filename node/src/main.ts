@@ -140,6 +140,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await pending.settled();
       await integrity.stop();
       store.close();
     },

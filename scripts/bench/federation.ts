@@ -19,7 +19,8 @@ import {
 } from '../../federation/src/note/index.ts';
 import { consistencyProof, subtreeRoot } from '../../federation/src/merkle/index.ts';
 import { createInvitation } from '../../federation/src/membership/index.ts';
-import { generatePeerKey } from '../../federation/src/network/index.ts';
+import { createFederationPeer, generatePeerKey, peerKeyFromBytes } from '../../federation/src/network/index.ts';
+import { WITNESS_PROTOCOL, decodeWireResponse } from '../../federation/src/service/index.ts';
 import { createWitness, formatAddCheckpointRequest, openWitnessStore } from '../../federation/src/witness/index.ts';
 import { startFederation } from '../../test/helpers/federation.ts';
 
@@ -110,22 +111,29 @@ async function federationFigures(): Promise<void> {
       `New checkpoint cosigned by all ${others.length} peers (libp2p, loopback): median ${quantile(times, 0.5).toFixed(1)} ms, p99 ${quantile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
     );
 
-    // Outside logs' view: several logs at once, each sending its next checkpoint over HTTP.
-    const target = others[0]!.node;
+    // Eight members' logs at once, each sending its next checkpoint to one witness over libp2p.
+    const target = others[0]!.node.integrity;
     const clients = 8;
     const perClient = 150;
-    const logs = await Promise.all(
+    const senders = await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
-        const origin = `bench/http-log-${c}`;
+        const origin = `bench/member-log-${c}`;
         const log = growingLog(origin);
+        const key = await generatePeerKey();
+        const peer = await createFederationPeer({
+          privateKey: peerKeyFromBytes(key.privateKeyBytes),
+          listen: ['/ip4/127.0.0.1/tcp/0'],
+          members: () => [{ peerId: target.identity.peerId, addresses: target.peer.addresses() }],
+        });
+        await peer.start();
         const witnessKey = nodeEd25519Signer(generateEd25519Seed()).publicKey;
-        await target.integrity.members.add(
+        await target.members.add(
           createInvitation(
             {
               organisation: `Bench ${c}`,
               country: 'CD',
-              peerId: (await generatePeerKey()).peerId,
-              addresses: ['/ip4/127.0.0.1/tcp/9'],
+              peerId: key.peerId,
+              addresses: peer.addresses(),
               origin,
               logKey: log.vkey,
               witnessKey: formatVerifierKey(`${origin}/w`, COSIGNATURE_V1_KEY_TYPE, witnessKey),
@@ -133,22 +141,25 @@ async function federationFigures(): Promise<void> {
             log.signer,
           ),
         );
-        return Array.from({ length: perClient }, () => log.next());
+        return { peer, bodies: Array.from({ length: perClient }, () => log.next()) };
       }),
     );
-    const t = performance.now();
-    await Promise.all(
-      logs.map(async (bodies) => {
-        for (const body of bodies) {
-          const r = await fetch(`${target.url}/witness/add-checkpoint`, { method: 'POST', body: Buffer.from(body) });
-          if (r.status !== 200) throw new Error(`witness answered ${r.status} ${await r.text()}`);
-          await r.arrayBuffer();
-        }
-      }),
-    );
-    console.log(
-      `Witness over HTTP, ${clients} logs at once: ${perSecond(clients * perClient, performance.now() - t)} requests/s`,
-    );
+    try {
+      const t = performance.now();
+      await Promise.all(
+        senders.map(async ({ peer, bodies }) => {
+          for (const body of bodies) {
+            const answer = decodeWireResponse(await peer.request(target.identity.peerId, WITNESS_PROTOCOL, body));
+            if (answer.status !== 200) throw new Error(`witness answered ${answer.status}`);
+          }
+        }),
+      );
+      console.log(
+        `Witness over libp2p, ${clients} member logs at once: ${perSecond(clients * perClient, performance.now() - t)} requests/s`,
+      );
+    } finally {
+      await Promise.all(senders.map((x) => x.peer.stop()));
+    }
   } finally {
     await federation.stop();
   }

@@ -95,10 +95,13 @@ export class MemberList {
   }
 
   /** Picks up an edit made by another process (the admin CLI) while the node runs. */
-  async reload(): Promise<void> {
-    const fresh = await MemberList.open(this.path, this.verify);
-    this.invitations = fresh.invitations;
-    this.members = fresh.members;
+  reload(): Promise<void> {
+    // In turn with this process's own changes: a read racing a save would undo it here.
+    return this.change(async () => {
+      const fresh = await MemberList.open(this.path, this.verify);
+      this.invitations = fresh.invitations;
+      this.members = fresh.members;
+    });
   }
 
   private async save(invitations: readonly string[]): Promise<void> {

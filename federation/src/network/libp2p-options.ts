@@ -13,6 +13,9 @@ import { membersOnlyGater } from './membership.ts';
 import type { Membership } from './membership.ts';
 import type { PeerPrivateKey } from './keys.ts';
 
+/** Inbound connections a second from one address, and handshakes in progress. */
+const INBOUND_CONNECTIONS_PER_SECOND = 32;
+
 export interface FederationServices extends Record<string, unknown> {
   identify: Identify;
   pubsub: GossipSub;
@@ -33,7 +36,14 @@ export function libp2pOptions(
     streamMuxers: [yamux()],
     peerDiscovery: [],
     connectionGater: membersOnlyGater(membership),
-    connectionManager: { dialTimeout: dialTimeoutMs },
+    connectionManager: {
+      dialTimeout: dialTimeoutMs,
+      // libp2p's default (5 a second per address) would refuse members that share one
+      // address (a NAT, a hosting provider, loopback); non-members are refused by the
+      // gater right after the handshake whatever this allows.
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
+      maxIncomingPendingConnections: INBOUND_CONNECTIONS_PER_SECOND,
+    },
     services: {
       identify: identify(),
       pubsub: gossipsub({

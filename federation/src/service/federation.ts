@@ -4,7 +4,7 @@
 import type { Ed25519Verify } from '../crypto/index.ts';
 import type { Member } from '../membership/index.ts';
 import { parseAddCheckpointRequest } from '../witness/index.ts';
-import { type NoteSigner, type NoteVerifier, parseVerifierKey } from '../note/index.ts';
+import { type NoteSigner, type NoteVerifier, parseNote, parseVerifierKey } from '../note/index.ts';
 import type { FederationPeer } from '../network/index.ts';
 import { CheckpointPublisher, type PublishedLog, type PublisherInit } from './publisher.ts';
 import {
@@ -24,6 +24,10 @@ import { type Misbehaviour, SplitViewMonitor, type Verdict } from './split-view.
 
 /** How often members that dropped are dialled again. */
 export const RECONNECT_INTERVAL_MS = 30_000;
+/** Checkpoints remembered as already examined or announced (anyone can resend one). */
+const SEEN_CHECKPOINTS = 1024;
+/** Examinations at once: each may ask a member's node for a proof. More are dropped. */
+const MAX_EXAMINATIONS = 8;
 
 export interface WitnessService {
   addCheckpoint(body: Uint8Array): Promise<WireResponse>;
@@ -51,6 +55,8 @@ export class Federation {
   private unsubscribe: (() => void) | undefined;
   private reconnect: ReturnType<typeof setInterval> | undefined;
   private readonly stopping = new AbortController();
+  private readonly seen = new Set<string>();
+  private examining = 0;
 
   constructor(components: FederationComponents, init: PublisherInit) {
     this.c = components;
@@ -73,6 +79,11 @@ export class Federation {
       reference: (origin) =>
         origin === components.self.origin ? this.publisher.latest() : components.witness.latestNote(origin),
       askProof: (origin, a, b) => this.askProof(origin, a, b),
+      unsettled: (origin, a, b) =>
+        components.warn('a member log gave no proof that two of its checkpoints agree; asked again at the next one', {
+          origin,
+          sizes: `${a}→${b}`,
+        }),
       record: (m) => this.record(m),
     });
   }
@@ -87,7 +98,10 @@ export class Federation {
     this.unsubscribe = peer.subscribe(
       CHECKPOINT_TOPIC,
       (data) => (this.monitor.isSignedCheckpoint(new TextDecoder().decode(data)) ? 'accept' : 'reject'),
-      (data) => void this.examine(new TextDecoder().decode(data)),
+      (data) => {
+        const note = new TextDecoder().decode(data);
+        if (this.firstTime(`examine ${parseNote(note).text}`)) void this.examine(note);
+      },
     );
     await this.publisher.start();
     void peer.connectToMembers(this.stopping.signal);
@@ -130,10 +144,20 @@ export class Federation {
     const response = await this.c.witness.addCheckpoint(body);
     if (response.status === 200 || response.status === 409 || response.status === 422) {
       const { note } = parseAddCheckpointRequest(body); // it parsed: the witness did not answer 400
-      if (response.status === 200) void this.announce(note).catch(() => undefined);
-      else void this.examine(note);
+      if (this.firstTime(`${response.status === 200 ? 'announce' : 'examine'} ${parseNote(note).text}`)) {
+        if (response.status === 200) void this.announce(note).catch(() => undefined);
+        else void this.examine(note);
+      }
     }
     return response;
+  }
+
+  /** True the first time a key is seen among the last SEEN_CHECKPOINTS. */
+  private firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= SEEN_CHECKPOINTS) this.seen.delete(this.seen.values().next().value!);
+    this.seen.add(key);
+    return true;
   }
 
   private async witness(body: Uint8Array): Promise<Uint8Array> {
@@ -141,11 +165,15 @@ export class Federation {
   }
 
   private async examine(note: string): Promise<Verdict> {
+    if (this.examining >= MAX_EXAMINATIONS) return 'undecided';
+    this.examining++;
     try {
       return await this.monitor.examine(note);
     } catch (e) {
       this.c.warn('could not examine a checkpoint', { error: (e as Error).message });
       return 'undecided';
+    } finally {
+      this.examining--;
     }
   }
 

@@ -27,6 +27,8 @@ export interface SplitViewComponents {
   /** Asks the log's node for a consistency proof; undefined when it cannot be reached. */
   readonly askProof: (origin: string, size1: number, size2: number) => Promise<Uint8Array[] | undefined>;
   readonly record: (m: Misbehaviour) => void;
+  /** Told when the log gave no proof either way (unreachable, or refusing). */
+  readonly unsettled?: (origin: string, size1: number, size2: number) => void;
 }
 
 export class SplitViewMonitor {
@@ -68,7 +70,10 @@ export class SplitViewMonitor {
     if (mine.size === 0 || seen.size === 0) return 'consistent';
     const [small, large] = mine.size < seen.size ? [mine, seen] : [seen, mine];
     const proof = await this.c.askProof(seen.origin, small.size, large.size);
-    if (!proof) return 'undecided';
+    if (!proof) {
+      this.c.unsettled?.(seen.origin, small.size, large.size);
+      return 'undecided';
+    }
     try {
       verifyConsistency(small.size, large.size, proof, small.root, large.root);
       return 'consistent';

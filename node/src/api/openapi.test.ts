@@ -62,7 +62,12 @@ const routes: Route[] = [
   ...intakeRoutes({ store, pow: new ProofOfWorkGate(8), sourceLimiter, reportBucket: new TokenBucket(10, 10) }, limits),
   ...evidenceRoutes({ store, sourceLimiter }, { dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: 0, ...limits }),
   // A log that has published nothing yet: no checkpoint, no tile.
-  ...logRoutes({ checkpoint: () => undefined, tile: () => undefined, witness: (body) => witness.addCheckpoint(body) }),
+  ...logRoutes({
+    checkpoint: () => undefined,
+    tile: () => undefined,
+    witness: (body) => witness.addCheckpoint(body),
+    witnessBucket: new TokenBucket(10, 10),
+  }),
 ];
 
 describe('openApiDocument', () => {

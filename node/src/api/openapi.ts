@@ -134,7 +134,7 @@ const logPaths = {
             ...plainText,
           },
         },
-        ...errors(413),
+        ...errors(413, 429),
         '422': text('the consistency proof does not verify'),
       },
     },

@@ -9,7 +9,15 @@ import { type BoxSecretKey, fromBase64Url, openEvidence, wipe } from '../../../c
 import { evidenceCommitmentOf } from '../../../client/src/intake/index.ts';
 import { type LogStore, openLogStore } from '../../../federation/src/log/index.ts';
 import { equalHashes } from '../../../federation/src/merkle/index.ts';
-import { parseCheckpoint, parseNote } from '../../../federation/src/note/index.ts';
+import { nodeEd25519Verify } from '../../../federation/src/crypto/node.ts';
+import { MemberList } from '../../../federation/src/membership/index.ts';
+import {
+  type NoteVerifier,
+  openNote,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+} from '../../../federation/src/note/index.ts';
 import { type CustodyInput, buildEvidencePackage } from '../../../federation/src/package/index.ts';
 import { custodyEvent, openCustodyEvent, sealCustodyEvent, EVIDENCE_DIR } from '../evidence/index.ts';
 import { federationPaths, loadFederationIdentity } from '../integrity/index.ts';
@@ -50,6 +58,7 @@ export async function exportCommand(options: ExportOptions, err: NodeJS.Writable
   const caseKey = await unlockCaseKey(options.data, passphrase);
   const store = new CaseStore(options.data, { mustExist: true });
   const paths = federationPaths(options.data);
+  const verify = nodeEd25519Verify();
   let log: LogStore | undefined;
   try {
     const upload = store.evidence(options.evidence);
@@ -61,6 +70,10 @@ export async function exportCommand(options: ExportOptions, err: NodeJS.Writable
       throw new ExportError('the node has not published a checkpoint yet: wait a minute, then try again');
     });
     const checkpoint = parseCheckpoint(parseNote(note).text);
+    const members = await MemberList.open(paths.members, verify);
+    const cosigners = members.list().filter((m) => carries(note, parseVerifierKey(m.witnessKey, verify)));
+    if (members.list().length > 0 && cosigners.length === 0)
+      throw new ExportError('the latest checkpoint has no cosignature yet: wait a minute, then try again');
     if (upload.logIndex >= checkpoint.size)
       throw new ExportError('the latest checkpoint does not cover this file yet: wait a minute, then try again');
     log = await openLogStore(paths.log, { readOnly: true });
@@ -105,7 +118,7 @@ export async function exportCommand(options: ExportOptions, err: NodeJS.Writable
     );
     err.write(
       `Wrote the evidence package to ${options.out} (${files.size} files; entry ${upload.logIndex} of ` +
-        `${checkpoint.size}, ${custody.length} custody event(s)).\n` +
+        `${checkpoint.size}, ${custody.length} custody event(s), cosigned by ${cosigners.length} member(s)).\n` +
         'It holds the decrypted file: keep it as safe as the case. To check it:\n' +
         `  backup verify ${options.out} --policy POLICY.json\n`,
     );
@@ -130,5 +143,14 @@ async function decrypt(dataDir: string, upload: EvidenceRecord, caseKey: BoxSecr
     return { metadata: opened.metadata, bytes };
   } finally {
     await source.close();
+  }
+}
+
+function carries(note: string, verifier: NoteVerifier): boolean {
+  try {
+    openNote(note, [verifier]);
+    return true;
+  } catch {
+    return false; // not cosigned by this member (or a line that does not verify)
   }
 }

@@ -61,7 +61,12 @@ const Schema = z.object({
   federationListen: z
     .string()
     .transform((v) => v.split(',').map((a) => a.trim()))
-    .pipe(z.array(z.string().regex(/^\/(ip4|ip6|dns4|dns6)\/[^/]+\/tcp\/[0-9]{1,5}$/, 'must be a TCP multiaddr')).min(1).max(8)),
+    .pipe(
+      z
+        .array(z.string().regex(/^\/(ip4|ip6|dns4|dns6)\/[^/]+\/tcp\/[0-9]{1,5}$/, 'must be a TCP multiaddr'))
+        .min(1)
+        .max(8),
+    ),
   checkpointIntervalMs: integer(50, 86_400_000),
 });
 

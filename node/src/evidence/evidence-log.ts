@@ -88,6 +88,8 @@ export interface PendingEvidenceLogger {
    * reported to the log, not thrown: the uploads stay awaiting, and a later pass logs them.
    */
   logPending(): Promise<void>;
+  /** Resolves when the passes asked for so far are over (before the log and store close). */
+  settled(): Promise<void>;
 }
 
 /** Runs the passes of one node one at a time (logPendingEvidence is not reentrant). */
@@ -105,6 +107,9 @@ export function pendingEvidenceLogger(components: PendingEvidenceLoggerComponent
         const { name, message } = error as Error;
         log.error('evidence not logged yet; the next completion or start tries again', { error: name, message });
       }
+    },
+    async settled() {
+      await previous;
     },
   };
 }

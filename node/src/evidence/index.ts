@@ -1,10 +1,4 @@
-export {
-  CustodyEventError,
-  custodyEvent,
-  openCustodyEvent,
-  receivedEvent,
-  sealCustodyEvent,
-} from './custody.ts';
+export { CustodyEventError, custodyEvent, openCustodyEvent, receivedEvent, sealCustodyEvent } from './custody.ts';
 export {
   type EvidenceLog,
   EvidenceLogError,

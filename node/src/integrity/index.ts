@@ -15,11 +15,17 @@ import {
   createWitness,
   openWitnessStore,
 } from '../../../federation/src/witness/index.ts';
-import type { Route } from '../http/index.ts';
+import { type Route, TokenBucket } from '../http/index.ts';
 import type { Logger } from '../log/index.ts';
 import { FEDERATION_DIR, type FederationIdentity, loadFederationIdentity } from './identity.ts';
 import { logRoutes } from './routes.ts';
 
+/**
+ * Requests to the HTTP witness, node-wide: members use libp2p, so this is for outside tools.
+ * Each one is a synchronous durable write; this leaves the node time for reporters.
+ */
+const HTTP_WITNESS_BURST = 50;
+const HTTP_WITNESS_PER_SECOND = 20;
 /** How often the member list is re-read, so `backup federation add` takes effect live. */
 export const MEMBERS_RELOAD_MS = 5_000;
 
@@ -138,6 +144,7 @@ export async function startIntegrity(init: IntegrityInit, logger: Logger): Promi
         checkpoint: () => federation.publisher.latest(),
         tile: (address) => readTile(log, address),
         witness: (body) => federation.witnessRequest(body),
+        witnessBucket: new TokenBucket(HTTP_WITNESS_BURST, HTTP_WITNESS_PER_SECOND),
       }),
       async stop() {
         clearInterval(reload);

@@ -4,7 +4,8 @@
 import type { Context } from 'koa';
 import { type TileAddress, TilePathError, parseTilePath } from '../../../federation/src/merkle/index.ts';
 import { MAX_ADD_CHECKPOINT_BODY_BYTES } from '../../../federation/src/witness/index.ts';
-import { NotFoundError, type Route, readBody } from '../http/index.ts';
+import type { TokenBucket} from '../http/index.ts';
+import { NotFoundError, RateLimitedError, type Route, readBody } from '../http/index.ts';
 
 /** The largest valid add-checkpoint body: 63 proof lines and a note of the largest size. */
 export const MAX_ADD_CHECKPOINT_BYTES = MAX_ADD_CHECKPOINT_BODY_BYTES;
@@ -16,6 +17,8 @@ export interface LogRoutesComponents {
   /** Tile bytes, or undefined when the log is not that large yet. */
   readonly tile: (address: TileAddress) => Uint8Array | undefined;
   readonly witness: (body: Uint8Array) => Promise<{ status: number; contentType: string; body: Uint8Array }>;
+  /** Node-wide: each request costs a durable write, and anyone may send one. */
+  readonly witnessBucket: TokenBucket;
 }
 
 function publicLogHeaders(ctx: Context): void {
@@ -64,6 +67,8 @@ export function logRoutes(c: LogRoutesComponents): Route[] {
       method: 'POST',
       template: WITNESS_PATH,
       async handle(ctx) {
+        const wait = c.witnessBucket.take();
+        if (wait > 0) throw new RateLimitedError(wait, 'this witness is busy; try again shortly');
         const answer = await c.witness(await readBody(ctx, MAX_ADD_CHECKPOINT_BYTES));
         ctx.status = answer.status;
         ctx.type = answer.contentType;
