@@ -4,7 +4,7 @@
 import type { Context } from 'koa';
 import { type TileAddress, TilePathError, parseTilePath } from '../../../federation/src/merkle/index.ts';
 import { MAX_ADD_CHECKPOINT_BODY_BYTES } from '../../../federation/src/witness/index.ts';
-import type { TokenBucket} from '../http/index.ts';
+import type { TokenBucket } from '../http/index.ts';
 import { NotFoundError, RateLimitedError, type Route, readBody } from '../http/index.ts';
 
 /** The largest valid add-checkpoint body: 63 proof lines and a note of the largest size. */
