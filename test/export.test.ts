@@ -107,6 +107,36 @@ describe('backup export, then backup verify', () => {
     await eventually('the exported event in the log', () =>
       source.node.integrity.log.size === logged + 1 ? true : undefined,
     );
+
+    // Later, a new package proves the log still extends the one the court already holds,
+    // and now carries both custody events.
+    await eventually('a cosigned checkpoint covering the export', () => {
+      const note = source.node.integrity.federation.publisher.latest()!;
+      return parseCheckpoint(parseNote(note).text).size === logged + 1 && parseNote(note).signatures.length >= 3
+        ? true
+        : undefined;
+    });
+    const later = join(work, 'later');
+    const since = join(work, 'package', 'evidence.tlog-proof');
+    await writeFile(
+      file,
+      bytes.map((b, i) => (i === 10 ? b ^ 1 : b)),
+    ); // the original bytes again
+    expect(
+      await exportCommand(
+        { data: source.dataDir, evidence: id, out: later, 'passphrase-file': passphraseFile, since },
+        capture().stream,
+      ),
+    ).toBe(0);
+    const laterManifest = JSON.parse(await readFile(join(later, 'package.json'), 'utf8')) as {
+      custody: unknown[];
+      consistency: unknown[];
+    };
+    expect(laterManifest.custody).toHaveLength(2);
+    expect(laterManifest.consistency).toHaveLength(1);
+    const reverified = capture();
+    expect(await verifyCommand({ package: later, policy: policyFile }, reverified.stream)).toBe(0);
+    expect(reverified.text()).toMatch(/✓.*consistent|✓.*extends|✓.*[Cc]onsistency/);
   });
 
   it('refuses to export into a folder that is not empty, and an unknown id', async () => {

@@ -18,7 +18,12 @@ import {
   parseNote,
   parseVerifierKey,
 } from '../../../federation/src/note/index.ts';
-import { type CustodyInput, buildEvidencePackage } from '../../../federation/src/package/index.ts';
+import {
+  type CustodyInput,
+  TLOG_PROOF_HEADER,
+  buildEvidencePackage,
+  parseTlogProof,
+} from '../../../federation/src/package/index.ts';
 import { custodyEvent, openCustodyEvent, sealCustodyEvent, EVIDENCE_DIR } from '../evidence/index.ts';
 import { federationPaths, loadFederationIdentity } from '../integrity/index.ts';
 import { readKeyFile, unlockCaseKey } from '../keys/index.ts';
@@ -33,6 +38,12 @@ export interface ExportOptions {
   readonly evidence?: string;
   readonly out?: string;
   readonly 'passphrase-file'?: string;
+  /**
+   * An earlier checkpoint of this log (a note, or a package's .tlog-proof file): the package
+   * then also proves that today's checkpoint extends it, e.g. for a court that already
+   * holds an earlier package.
+   */
+  readonly since?: string;
 }
 
 export class ExportError extends Error {
@@ -96,6 +107,8 @@ export async function exportCommand(options: ExportOptions, err: NodeJS.Writable
         proof: log.inclusionProof(record.logIndex, checkpoint.size),
       });
     }
+    const earlier = options.since ? await earlierCheckpoint(options.since) : undefined;
+    const consistency = earlier && [{ from: earlier.note, proof: log.consistencyProof(earlier.size, checkpoint.size) }];
     const files = buildEvidencePackage({
       created: new Date(),
       logVerifierKey: identity.logVerifierKey,
@@ -107,6 +120,7 @@ export async function exportCommand(options: ExportOptions, err: NodeJS.Writable
       index: upload.logIndex,
       proof: log.inclusionProof(upload.logIndex, checkpoint.size),
       custody,
+      ...(consistency && { consistency }),
     });
     for (const [path, bytes] of files) {
       await mkdir(dirname(join(options.out, path)), { recursive: true, mode: 0o700 });
@@ -153,4 +167,13 @@ function carries(note: string, verifier: NoteVerifier): boolean {
   } catch {
     return false; // not cosigned by this member (or a line that does not verify)
   }
+}
+
+/** The checkpoint in a note file or a .tlog-proof file, no larger than the log's now. */
+async function earlierCheckpoint(path: string): Promise<{ note: string; size: number }> {
+  const text = await readFile(path, 'utf8');
+  const note = text.startsWith(TLOG_PROOF_HEADER) ? parseTlogProof(text).checkpoint : text;
+  const { size } = parseCheckpoint(parseNote(note).text);
+  if (size === 0) throw new ExportError('the earlier checkpoint is of an empty log: nothing to prove');
+  return { note, size };
 }

@@ -69,7 +69,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'export': {
         const { values } = parseArgs({
           args: rest,
-          options: { data: stringFlag, evidence: stringFlag, out: stringFlag, 'passphrase-file': stringFlag },
+          options: {
+            data: stringFlag,
+            evidence: stringFlag,
+            out: stringFlag,
+            'passphrase-file': stringFlag,
+            since: stringFlag,
+          },
           strict: true,
         });
         return await exportCommand(values, process.stderr);

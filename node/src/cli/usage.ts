@@ -19,10 +19,11 @@ Usage:
       Send a caseworker's message to the reporter of case ID (a folder name that
       backup decrypt writes). Sealed for the caseworkers and the reporter; needs no
       passphrase, and works while the node runs. Prints the message id.
-  backup export  --data DIR --evidence ID --out DIR [--passphrase-file FILE]
+  backup export  --data DIR --evidence ID --out DIR [--passphrase-file FILE] [--since FILE]
       Write the evidence package of one file (ID: the start of the names backup decrypt
       writes): the decrypted file, its salt and commitment, proofs and custody events
       against the latest cosigned checkpoint, and VERIFY.txt. Works while the node runs.
+      --since an earlier checkpoint (or package .tlog-proof): also prove the log extends it.
   backup verify  PACKAGE_DIR --policy POLICY.json
       Check an evidence package offline against a trust policy (the logs, witnesses
       and number of cosignatures you trust). Prints each check and VERIFIED or NOT
