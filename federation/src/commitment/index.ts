@@ -9,6 +9,7 @@
 //
 // Both are 32 bytes, so log entries do not even say which kind they are.
 import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes as concat } from '@noble/hashes/utils.js';
 
 export const COMMITMENT_BYTES = 32;
 export const SALT_BYTES = 32;
@@ -17,16 +18,6 @@ const CUSTODY_LABEL = new TextEncoder().encode('backup/custody-event/v1\n');
 
 export class CommitmentError extends Error {
   override name = 'CommitmentError';
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function checkLength(what: string, bytes: Uint8Array, length: number): void {

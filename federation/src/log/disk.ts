@@ -5,6 +5,7 @@ import { type FileHandle, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HASH_BYTES } from '../merkle/index.ts';
 import { LogCorruptError, UnsupportedLogFormatError } from './errors.ts';
+import { syncDirectory as syncDir } from '../fs/durable.ts';
 
 export const LOG_FORMAT_VERSION = 1;
 const FORMAT_NAME = 'backup-evidence-log';
@@ -82,14 +83,7 @@ export async function writeAll(handle: FileHandle, bytes: Uint8Array, position: 
   }
 }
 
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { syncDir };
 
 /** Replaces dir/name atomically and durably: temp file, fsync, rename, fsync the directory. */
 export async function writeFileDurably(dir: string, name: string, bytes: Uint8Array | string): Promise<void> {

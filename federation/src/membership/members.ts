@@ -3,7 +3,7 @@
 // duties and gossip are all limited to it.
 import { readFile } from 'node:fs/promises';
 import type { Ed25519Verify } from '../crypto/index.ts';
-import { writeFileAtomic } from '../fs/durable.ts';
+import { writeFileDurably } from '../fs/durable.ts';
 import { InvitationError, type Member, parseInvitation } from './invitation.ts';
 
 interface MembersFile {
@@ -107,7 +107,7 @@ export class MemberList {
   private async save(invitations: readonly string[]): Promise<void> {
     const members = invitations.map((i) => parseInvitation(i, this.verify));
     const file: MembersFile = { v: 1, invitations };
-    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`);
+    await writeFileDurably(this.path, `${JSON.stringify(file, null, 2)}\n`);
     this.invitations = invitations;
     this.members = members;
   }

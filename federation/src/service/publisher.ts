@@ -3,7 +3,7 @@
 // add-checkpoint with a consistency proof from the size that witness last cosigned),
 // keep the cosignatures, persist the cosigned checkpoint and gossip it.
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../fs/durable.ts';
+import { writeFileDurably } from '../fs/durable.ts';
 import {
   type NoteSigner,
   type NoteVerifier,
@@ -146,7 +146,7 @@ export class CheckpointPublisher {
   }
 
   private async save(): Promise<void> {
-    await writeFileAtomic(this.init.path, this.note!, 0o644);
+    await writeFileDurably(this.init.path, this.note!, 0o644);
   }
 }
 

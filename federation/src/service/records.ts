@@ -3,7 +3,7 @@
 // a record is refused by this node's witness from then on: a fork is not forgiven by a
 // restart. Records are rare and small, so one JSON file, rewritten atomically, is enough.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../fs/durable.ts';
+import { writeFileDurably } from '../fs/durable.ts';
 import { parseNote } from '../note/index.ts';
 import type { Misbehaviour } from './split-view.ts';
 
@@ -42,7 +42,7 @@ export class SplitViewRecords {
     if (this.records.some((r) => r.origin === m.origin && parseNote(r.conflicting).text === text)) return false;
     this.records.push({ ...m, observedAt: new Date().toISOString() });
     const snapshot = JSON.stringify({ v: 1, records: this.records }, null, 2);
-    this.saving = this.saving.then(() => writeFileAtomic(this.path, `${snapshot}\n`));
+    this.saving = this.saving.then(() => writeFileDurably(this.path, `${snapshot}\n`));
     return true;
   }
 
