@@ -25,6 +25,7 @@ export {
   type Note,
   type NoteSignature,
   type VerifiedNote,
+  isSignedBy,
   openNote,
   parseNote,
   parseSignatureLine,

@@ -83,6 +83,16 @@ export function openNote(input: string | Uint8Array, verifiers: readonly NoteVer
   return { ...note, verified };
 }
 
+/** True when the note holds a valid signature by this key (and nothing fails to verify). */
+export function isSignedBy(note: string, verifier: NoteVerifier): boolean {
+  try {
+    openNote(note, [verifier]);
+    return true;
+  } catch {
+    return false; // no line by this key, or one that does not verify: not signed by it
+  }
+}
+
 export function signatureLine(signer: NoteSigner, text: string): string {
   const sig = signer.sign(utf8(text));
   const bytes = new Uint8Array(4 + sig.length);

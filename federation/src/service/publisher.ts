@@ -8,7 +8,7 @@ import {
   type NoteSigner,
   type NoteVerifier,
   formatCheckpoint,
-  openNote,
+  isSignedBy,
   parseCheckpoint,
   parseNote,
   signNote,
@@ -69,7 +69,7 @@ export class CheckpointPublisher {
       parseCheckpoint(parseNote(note).text);
       this.note = note;
       // The witnesses whose cosignature it already carries are not asked again.
-      for (const w of this.components.witnesses()) if (carries(note, w.verifier)) this.cosignedBy.add(w.id);
+      for (const w of this.components.witnesses()) if (isSignedBy(note, w.verifier)) this.cosignedBy.add(w.id);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
     }
@@ -147,15 +147,5 @@ export class CheckpointPublisher {
 
   private async save(): Promise<void> {
     await writeFileDurably(this.init.path, this.note!, 0o644);
-  }
-}
-
-/** True when the note holds a valid signature by this key. */
-function carries(note: string, verifier: NoteVerifier): boolean {
-  try {
-    openNote(note, [verifier]);
-    return true;
-  } catch {
-    return false; // no line by this key, or one that does not verify: ask that witness again
   }
 }

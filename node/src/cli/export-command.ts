@@ -11,13 +11,7 @@ import { type LogStore, openLogStore } from '../../../federation/src/log/index.t
 import { equalHashes } from '../../../federation/src/merkle/index.ts';
 import { nodeEd25519Verify } from '../../../federation/src/crypto/node.ts';
 import { MemberList } from '../../../federation/src/membership/index.ts';
-import {
-  type NoteVerifier,
-  openNote,
-  parseCheckpoint,
-  parseNote,
-  parseVerifierKey,
-} from '../../../federation/src/note/index.ts';
+import { parseCheckpoint, parseNote } from '../../../federation/src/note/index.ts';
 import {
   type CustodyInput,
   TLOG_PROOF_HEADER,
@@ -25,7 +19,7 @@ import {
   parseTlogProof,
 } from '../../../federation/src/package/index.ts';
 import { custodyEvent, openCustodyEvent, sealCustodyEvent, EVIDENCE_DIR } from '../evidence/index.ts';
-import { federationPaths, loadFederationIdentity } from '../integrity/index.ts';
+import { federationPaths, loadFederationIdentity, memberCosigners } from '../integrity/index.ts';
 import { readKeyFile, unlockCaseKey } from '../keys/index.ts';
 import { CaseStore, type EvidenceRecord } from '../store/index.ts';
 import { passphraseFromStdin } from './decrypt-command.ts';
@@ -82,7 +76,7 @@ export async function exportCommand(options: ExportOptions, err: NodeJS.Writable
     });
     const checkpoint = parseCheckpoint(parseNote(note).text);
     const members = await MemberList.open(paths.members, verify);
-    const cosigners = members.list().filter((m) => carries(note, parseVerifierKey(m.witnessKey, verify)));
+    const cosigners = memberCosigners(note, members.list(), verify);
     if (members.list().length > 0 && cosigners.length === 0)
       throw new ExportError('the latest checkpoint has no cosignature yet: wait a minute, then try again');
     if (upload.logIndex >= checkpoint.size)
@@ -157,15 +151,6 @@ async function decrypt(dataDir: string, upload: EvidenceRecord, caseKey: BoxSecr
     return { metadata: opened.metadata, bytes };
   } finally {
     await source.close();
-  }
-}
-
-function carries(note: string, verifier: NoteVerifier): boolean {
-  try {
-    openNote(note, [verifier]);
-    return true;
-  } catch {
-    return false; // not cosigned by this member (or a line that does not verify)
   }
 }
 

@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { nodeEd25519Verify } from '../../../federation/src/crypto/node.ts';
 import { MemberList, parseInvitation } from '../../../federation/src/membership/index.ts';
 import { SplitViewRecords } from '../../../federation/src/service/index.ts';
-import { federationPaths, loadFederationIdentity, ownInvitation } from '../integrity/index.ts';
+import { federationPaths, loadFederationIdentity, memberCosigners, ownInvitation } from '../integrity/index.ts';
+import { parseCheckpoint, parseNote } from '../../../federation/src/note/index.ts';
 import { UsageError } from './usage.ts';
 
 export interface FederationOptions {
@@ -84,12 +85,9 @@ export async function federationCommand(
       out.write(`  witness key: ${identity.witnessVerifierKey}\n  peer id:     ${identity.peerId}\n`);
       const checkpoint = await readFile(paths.checkpoint, 'utf8').catch(() => undefined);
       if (checkpoint) {
-        const [, size] = checkpoint.split('\n');
-        const signatures = checkpoint
-          .slice(checkpoint.indexOf('\n\n') + 2)
-          .trimEnd()
-          .split('\n').length;
-        out.write(`  latest checkpoint: ${size} entries, ${signatures - 1} cosignature(s)\n`);
+        const { size } = parseCheckpoint(parseNote(checkpoint).text);
+        const cosigners = memberCosigners(checkpoint, members.list(), verify).length;
+        out.write(`  latest checkpoint: ${size} entries, ${cosigners} cosignature(s) by members\n`);
       }
       out.write(`Members (${members.list().length}):\n`);
       for (const m of members.list()) out.write(`  ${m.organisation} (${m.country})  ${m.origin}  ${m.peerId}\n`);

@@ -5,7 +5,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeEd25519Verify } from '../../../federation/src/crypto/node.ts';
 import { type LogStore, TileNotFoundError, openLogStore } from '../../../federation/src/log/index.ts';
-import { MemberList } from '../../../federation/src/membership/index.ts';
+import type { Ed25519Verify } from '../../../federation/src/crypto/index.ts';
+import { type Member, MemberList } from '../../../federation/src/membership/index.ts';
+import { isSignedBy, parseVerifierKey } from '../../../federation/src/note/index.ts';
 import type { TileAddress } from '../../../federation/src/merkle/index.ts';
 import { type FederationPeer, createFederationPeer } from '../../../federation/src/network/index.ts';
 import { Federation, SplitViewRecords } from '../../../federation/src/service/index.ts';
@@ -57,6 +59,11 @@ export interface Integrity {
   readonly info: IntegrityInfo;
   readonly routes: Route[];
   stop(): Promise<void>;
+}
+
+/** The members whose witness cosigned this checkpoint note (their signature verifies). */
+export function memberCosigners(note: string, members: readonly Member[], verify: Ed25519Verify): Member[] {
+  return members.filter((m) => isSignedBy(note, parseVerifierKey(m.witnessKey, verify)));
 }
 
 export function federationPaths(dataDir: string) {
