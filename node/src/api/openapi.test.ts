@@ -11,7 +11,8 @@ import { EVIDENCE_ENDPOINT, ProofOfWorkGate, intakeRoutes } from '../intake/inde
 import { logRoutes } from '../integrity/routes.ts';
 import { CaseStore } from '../store/index.ts';
 import { openApiDocument } from './openapi.ts';
-import { type NodeInfo, infoRoutes } from './routes.ts';
+import { TEST_NODE_INFO } from './node-info.testing.ts';
+import { infoRoutes } from './routes.ts';
 
 interface Operation {
   readonly requestBody?: { content: Record<string, { schema: JsonSchema }> };
@@ -33,21 +34,9 @@ interface Document {
 // test below and a route added later is checked without touching this file.
 const dataDir = mkdtempSync(join(tmpdir(), 'backup-openapi-'));
 const store = new CaseStore(dataDir);
-const limits = { maxReportBytes: 65536, maxEvidenceBytes: 1024 * 1024, maxEvidenceFiles: 5 };
 const sourceLimiter = new SourceRateLimiter({ sourceBurst: 10, sourcePerMinute: 10 });
-const info: NodeInfo = {
-  name: 'test node',
-  software: { name: 'backup', version: '9.9.9' },
-  publicKeys: { case: { alg: 'x25519', key: 'A'.repeat(43) } },
-  limits,
-  api: '/api/openapi.json',
-  logOrigin: 'backup/test/00000000',
-  logVerifierKey: 'backup/test/00000000+00000000+AQ==',
-  witnessVerifierKey: 'backup/test/00000000/witness+00000000+BA==',
-  peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
-  checkpoint: '/log/checkpoint',
-  witness: '/witness/add-checkpoint',
-};
+const info = TEST_NODE_INFO;
+const limits = info.limits;
 const witnessName = 'backup/test/00000000/witness';
 const witnessStore = openWitnessStore(join(dataDir, 'witness.sqlite'));
 const witness = createWitness({

@@ -1,20 +1,9 @@
 import type { Context } from 'koa';
 import { describe, expect, it } from 'vitest';
-import { type NodeInfo, infoRoutes, openApiDocument } from './index.ts';
+import { infoRoutes, openApiDocument } from './index.ts';
+import { TEST_NODE_INFO } from './node-info.testing.ts';
 
-const info: NodeInfo = {
-  name: 'test node',
-  software: { name: 'backup', version: '1.2.3' },
-  publicKeys: { case: { alg: 'x25519', key: 'A'.repeat(43) } },
-  limits: { maxReportBytes: 65536, maxEvidenceBytes: 1024, maxEvidenceFiles: 5 },
-  api: '/api/openapi.json',
-  logOrigin: 'backup/test/00000000',
-  logVerifierKey: 'backup/test/00000000+00000000+AQ==',
-  witnessVerifierKey: 'backup/test/00000000/witness+00000000+BA==',
-  peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
-  checkpoint: '/log/checkpoint',
-  witness: '/witness/add-checkpoint',
-};
+const info = TEST_NODE_INFO;
 
 /** Runs a route's handler on a bare context and returns what it set. */
 async function call(healthy: boolean, method: string, template: string) {
