@@ -81,7 +81,19 @@ export async function buildAppAssets(clientDir: string): Promise<Map<string, Ass
     legalComments: 'none',
     absWorkingDir: '/',
   } as const;
-  const app = await build({
+  // Independent of the app: esbuild builds both at once, in its own process.
+  const verifierBuild = build({
+    ...common,
+    entryPoints: [
+      { in: join(clientDir, 'src/verify/main.ts'), out: 'verify' },
+      { in: join(clientDir, 'src/verify/verify.css'), out: 'verify' },
+    ],
+    outdir: VERIFY_PAGE,
+    // One classic script, not modules: a copy of the page saved to disk then runs from
+    // file:// too, where browsers refuse module scripts.
+    format: 'iife',
+  });
+  const appBuild = build({
     ...common,
     entryPoints: { main: join(clientDir, 'src/app/main.ts'), app: join(clientDir, 'src/app/app.css') },
     outdir: '/app',
@@ -95,6 +107,7 @@ export async function buildAppAssets(clientDir: string): Promise<Map<string, Ass
       'js-base64': join(clientDir, 'src/app/shims/js-base64.ts'),
     },
   });
+  const [app, verifier] = await Promise.all([appBuild, verifierBuild]);
   const shellTemplate = await readFile(join(clientDir, 'index.html'));
   // The worker's cache is named after this build, so a new version replaces the old shell.
   const version = createHash('sha256')
@@ -116,17 +129,6 @@ export async function buildAppAssets(clientDir: string): Promise<Map<string, Ass
   assets.set('/', makeAsset('/index.html', Buffer.from(shellTemplate.toString('utf8').replaceAll('%BUILD%', version))));
   for (const file of [...app.outputFiles, ...worker.outputFiles])
     assets.set(file.path, makeAsset(file.path, file.contents));
-  const verifier = await build({
-    ...common,
-    entryPoints: [
-      { in: join(clientDir, 'src/verify/main.ts'), out: 'verify' },
-      { in: join(clientDir, 'src/verify/verify.css'), out: 'verify' },
-    ],
-    outdir: VERIFY_PAGE,
-    // One classic script, not modules: a copy of the page saved to disk then runs from
-    // file:// too, where browsers refuse module scripts.
-    format: 'iife',
-  });
   assets.set(VERIFY_PAGE, makeAsset('/verify.html', await readFile(join(clientDir, 'src/verify/verify.html'))));
   for (const file of verifier.outputFiles) assets.set(file.path, makeAsset(file.path, file.contents));
   return assets;
