@@ -99,7 +99,7 @@ export async function startNode(config: NodeConfig, log: Logger): Promise<Runnin
       content: new ContentLibrary([join(config.dataDir, 'content'), join(CLIENT_DIR, 'content')], log),
     }),
     ...evidenceRoutes(
-      { store, sourceLimiter, evidenceLog, casePublicKey: keys.casePublicKey, log, pending },
+      { store, sourceLimiter, pending },
       { dataDir: config.dataDir, endpoint: EVIDENCE_ENDPOINT, minFreeBytes: config.minFreeBytes, ...limits },
     ),
   ];

@@ -24,7 +24,7 @@ import { EVIDENCE_ENDPOINT, verifierOf } from '../intake/index.ts';
 import { createLogger } from '../log/index.ts';
 import { CaseStore } from '../store/index.ts';
 import { openFileSource } from '../cli/file-source.ts';
-import type { EvidenceLog } from './evidence-log.ts';
+import { type EvidenceLog, pendingEvidenceLogger } from './evidence-log.ts';
 import { EVIDENCE_DIR, evidenceRoutes, prepareEvidenceDirectory } from './tus.ts';
 
 const caseKeys = generateBoxKeyPair();
@@ -72,9 +72,12 @@ describe('evidenceRoutes with the node’s evidence log', () => {
           {
             store,
             sourceLimiter: new SourceRateLimiter({ sourceBurst: 1000, sourcePerMinute: 1000 }),
-            evidenceLog,
-            casePublicKey: caseKeys.publicKey,
-            log: createLogger('error', () => {}),
+            pending: pendingEvidenceLogger({
+              store,
+              evidenceLog,
+              casePublicKey: caseKeys.publicKey,
+              log: createLogger('error', () => {}),
+            }),
           },
           {
             dataDir: dir,

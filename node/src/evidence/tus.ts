@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from 'koa';
-import { type BoxPublicKey, fromBase64Url } from '../../../client/src/envelope/index.ts';
+import { fromBase64Url } from '../../../client/src/envelope/index.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -25,9 +25,8 @@ import {
   UnsupportedMediaTypeError,
 } from '../http/index.ts';
 import { verifierOf } from '../intake/index.ts';
-import type { Logger } from '../log/index.ts';
 import { type CaseRecord, type CaseStore, type EvidenceRecord, syncDirectory } from '../store/index.ts';
-import { type EvidenceLog, type PendingEvidenceLogger, pendingEvidenceLogger } from './evidence-log.ts';
+import type { PendingEvidenceLogger } from './evidence-log.ts';
 import { commitmentFromMetadata } from './upload-metadata.ts';
 
 export const TUS_VERSION = '1.0.0';
@@ -37,27 +36,16 @@ const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 /** Socket reads are gathered into writes of this size: fewer system calls, bounded memory. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
-interface StoreComponents {
+export interface EvidenceComponents {
   readonly store: CaseStore;
   readonly sourceLimiter: SourceRateLimiter;
-}
-
-/**
- * With the node's log, an upload's commitment and its "received" custody event are logged
- * before its completion is acknowledged. Without one (tests), uploads are only stored;
- * `logPendingEvidence` logs them once a log is there.
- */
-interface LogComponents {
-  readonly evidenceLog: EvidenceLog;
-  /** Custody events are sealed to it. */
-  readonly casePublicKey: BoxPublicKey;
-  /** Where a failed append is reported (the upload stays complete, and is logged later). */
-  readonly log: Logger;
-  /** The node's one pass runner, when it also runs passes of its own (start, timer). */
+  /**
+   * The node's one runner of pending-evidence passes (evidence-log.ts): with it, an upload's
+   * commitment and its "received" custody event are logged before its completion is
+   * acknowledged. Without it (tests), uploads are only stored.
+   */
   readonly pending?: PendingEvidenceLogger;
 }
-
-export type EvidenceComponents = StoreComponents & (LogComponents | { readonly evidenceLog?: undefined });
 
 export interface EvidenceInit {
   readonly dataDir: string;
@@ -93,12 +81,11 @@ export function evidenceRoutes(components: EvidenceComponents, init: EvidenceIni
   const dir = join(init.dataDir, EVIDENCE_DIR);
   const patching = new Set<string>();
   const fileOf = (id: string) => join(dir, id);
-  const logger = components.evidenceLog && (components.pending ?? pendingEvidenceLogger(components));
 
   /** An upload whose every byte is on disk: complete, then logged (evidence-log.ts). */
   async function complete(id: string): Promise<void> {
     store.markEvidenceComplete(id);
-    await logger?.logPending();
+    await components.pending?.logPending();
   }
 
   function caseOf(ctx: Context): CaseRecord {
