@@ -7,6 +7,8 @@ import {
   MAX_SIGNATURES,
   NoteError,
   type NoteVerifier,
+  UnverifiedNoteError,
+  openNote,
   parseCheckpoint,
   parseNote,
   parseSignatureLine,
@@ -67,18 +69,16 @@ function conflictSize(body: Uint8Array): number | undefined {
 
 /** Keeps the lines by the witness's key and checks them; one that fails is an error. */
 function verifyCosignatures(lines: readonly string[], text: string, witness: NoteVerifier): string[] {
-  const message = new TextEncoder().encode(text);
-  const verified: string[] = [];
-  for (const line of lines) {
-    const s = parseSignatureLine(line);
-    // "The client MUST ignore any cosignatures from unknown keys."
-    if (s.name !== witness.name || s.keyId !== witness.keyId) continue;
-    if (!witness.verify(message, s.signature))
-      throw new CosignatureRequestError(`the cosignature by "${witness.name}" does not verify`);
-    verified.push(line);
+  if (lines.length === 0) throw new CosignatureRequestError(`the witness "${witness.name}" sent no cosignature`);
+  // The response appended to the checkpoint is a note: lines by unknown keys are ignored (as
+  // the spec says the client MUST), and one by the witness's key that fails is refused.
+  try {
+    return openNote(`${text}\n${lines.map((l) => `${l}\n`).join('')}`, [witness]).verified.map((v) => v.signature.line);
+  } catch (cause) {
+    const why =
+      cause instanceof UnverifiedNoteError ? 'sent no cosignature' : 'sent a cosignature that does not verify';
+    throw new CosignatureRequestError(`the witness "${witness.name}" ${why}`, { cause });
   }
-  if (verified.length === 0) throw new CosignatureRequestError(`the witness "${witness.name}" sent no cosignature`);
-  return verified;
 }
 
 /**
