@@ -4,7 +4,14 @@
 import type { Ed25519Verify } from '../crypto/index.ts';
 import type { Member } from '../membership/index.ts';
 import { parseAddCheckpointRequest } from '../witness/index.ts';
-import { type NoteSigner, type NoteVerifier, parseNote, parseVerifierKey } from '../note/index.ts';
+import {
+  ED25519_KEY_TYPE,
+  type NoteSigner,
+  type NoteVerifier,
+  formatVerifierKey,
+  parseNote,
+  parseVerifierKey,
+} from '../note/index.ts';
 import type { FederationPeer } from '../network/index.ts';
 import { CheckpointPublisher, type PublishedLog, type PublisherInit } from './publisher.ts';
 import {
@@ -43,7 +50,6 @@ export interface FederationComponents {
   readonly witness: WitnessService;
   readonly splitViews: SplitViewRecords;
   readonly members: () => readonly Member[];
-  readonly self: { readonly origin: string; readonly logKey: string };
   readonly verify: Ed25519Verify;
   readonly warn: (message: string, fields?: Record<string, string | number>) => void;
 }
@@ -60,6 +66,9 @@ export class Federation {
 
   constructor(components: FederationComponents, init: PublisherInit) {
     this.c = components;
+    // This node's own log: its origin is the log key's name.
+    const self = components.signer.name;
+    const selfKey = formatVerifierKey(self, ED25519_KEY_TYPE, components.signer.publicKey);
     this.publisher = new CheckpointPublisher(
       {
         log: components.log,
@@ -72,12 +81,8 @@ export class Federation {
     );
     this.monitor = new SplitViewMonitor({
       verify: components.verify,
-      logKey: (origin) =>
-        origin === components.self.origin
-          ? components.self.logKey
-          : components.members().find((m) => m.origin === origin)?.logKey,
-      reference: (origin) =>
-        origin === components.self.origin ? this.publisher.latest() : components.witness.latestNote(origin),
+      logKey: (origin) => (origin === self ? selfKey : components.members().find((m) => m.origin === origin)?.logKey),
+      reference: (origin) => (origin === self ? this.publisher.latest() : components.witness.latestNote(origin)),
       askProof: (origin, a, b) => this.askProof(origin, a, b),
       unsettled: (origin, a, b) =>
         components.warn('a member log gave no proof that two of its checkpoints agree; asked again at the next one', {
@@ -178,7 +183,7 @@ export class Federation {
   }
 
   private async askProof(origin: string, size1: number, size2: number): Promise<Uint8Array[] | undefined> {
-    if (origin === this.c.self.origin) return this.c.log.consistencyProof(size1, size2);
+    if (origin === this.c.signer.name) return this.c.log.consistencyProof(size1, size2);
     const member = this.c.members().find((m) => m.origin === origin);
     if (!member) return undefined;
     try {

@@ -115,7 +115,6 @@ export async function startIntegrity(init: IntegrityInit, logger: Logger): Promi
         witness: { addCheckpoint: (body) => witness.addCheckpoint(body), latestNote: (o) => witness.latest(o)?.note },
         splitViews,
         members: () => members.list(),
-        self: { origin: identity.origin, logKey: identity.logVerifierKey },
         verify,
         warn: (message, fields) => logger.warn(message, fields),
       },
