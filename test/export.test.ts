@@ -4,15 +4,18 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobSource, createEvidenceEncryptor } from '../client/src/envelope/index.ts';
-import { evidenceCommitmentOf, fetchNodeInfo, submitReport, uploadEvidence } from '../client/src/intake/index.ts';
-import { parseCheckpoint, parseNote } from '../federation/src/note/index.ts';
 import { exportCommand } from '../node/src/cli/export-command.ts';
 import { federationCommand } from '../node/src/cli/federation-command.ts';
 import { verifyCommand } from '../node/src/cli/verify-command.ts';
-import { eventually, startFederation } from './helpers/federation.ts';
+import {
+  capture,
+  cosignedCheckpoint,
+  eventually,
+  sendReport,
+  startFederation,
+  uploadFile,
+} from './helpers/federation.ts';
 
 let federation: Awaited<ReturnType<typeof startFederation>>;
 let work = '';
@@ -26,44 +29,15 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function capture() {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
 describe('backup export, then backup verify', () => {
   it('packages an uploaded file that verifies offline, and logs the export', async () => {
     const source = federation.nodes[0]!;
     const url = source.node.url;
     const video = new TextEncoder().encode(`a video of what happened ${'x'.repeat(5000)}`);
-    const info = await fetchNodeInfo(url);
-    const report = await submitReport({
-      nodeUrl: url,
-      casePublicKey: info.casePublicKey,
-      document: { v: 1, narrative: 'export test', answers: {} },
-      shared: { consent: { storage: true, referral: false, statistics: false, justice: true } },
-    });
-    const encryptor = await createEvidenceEncryptor(blobSource(new Blob([video])), info.casePublicKey, {
-      name: 'témoignage.mp4',
-      type: 'video/mp4',
-    });
-    const uploadUrl = await uploadEvidence({
-      nodeUrl: url,
-      lookup: report.lookup,
-      encryptor,
-      commitment: evidenceCommitmentOf(await encryptor.metadata()),
-    });
-    const id = uploadUrl.split('/').pop()!;
+    const { id } = await uploadFile(await sendReport(url), video, 'témoignage.mp4', 'video/mp4');
     const logged = source.node.integrity.log.size;
     // Wait until a checkpoint that covers the upload and its "received" event has 2 cosignatures.
-    await eventually('a cosigned checkpoint covering the upload', () => {
-      const note = source.node.integrity.federation.publisher.latest();
-      if (!note) return undefined;
-      const cosignatures = parseNote(note).signatures.length - 1;
-      return parseCheckpoint(parseNote(note).text).size >= logged && cosignatures >= 2 ? note : undefined;
-    });
+    await cosignedCheckpoint(source, logged, 2);
 
     const out = join(work, 'package');
     const passphraseFile = join(work, 'passphrase');
@@ -110,12 +84,7 @@ describe('backup export, then backup verify', () => {
 
     // Later, a new package proves the log still extends the one the court already holds,
     // and now carries both custody events.
-    await eventually('a cosigned checkpoint covering the export', () => {
-      const note = source.node.integrity.federation.publisher.latest()!;
-      return parseCheckpoint(parseNote(note).text).size === logged + 1 && parseNote(note).signatures.length >= 3
-        ? true
-        : undefined;
-    });
+    await cosignedCheckpoint(source, logged + 1, 2);
     const later = join(work, 'later');
     const since = join(work, 'package', 'evidence.tlog-proof');
     await writeFile(

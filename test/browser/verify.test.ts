@@ -6,15 +6,11 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobSource, createEvidenceEncryptor } from '../../client/src/envelope/index.ts';
-import { evidenceCommitmentOf, fetchNodeInfo, submitReport, uploadEvidence } from '../../client/src/intake/index.ts';
-import { parseCheckpoint, parseNote } from '../../federation/src/note/index.ts';
 import { exportCommand } from '../../node/src/cli/export-command.ts';
 import { federationCommand } from '../../node/src/cli/federation-command.ts';
-import { eventually, startFederation } from '../helpers/federation.ts';
+import { capture, cosignedCheckpoint, sendReport, startFederation, uploadFile } from '../helpers/federation.ts';
 import { type LaunchedBrowser, type RequestRecorder, launchBrowser, recordRequests, runAxe } from './harness.ts';
 
 let federation: Awaited<ReturnType<typeof startFederation>>;
@@ -25,42 +21,13 @@ let packageDir = '';
 let tamperedDir = '';
 let policyFile = '';
 
-function sink(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
 /** A reporter's file on the first node, in a checkpoint two other members cosigned. */
 async function uploadOneFile(): Promise<string> {
   const source = federation.nodes[0]!;
-  const info = await fetchNodeInfo(nodeUrl);
-  const report = await submitReport({
-    nodeUrl,
-    casePublicKey: info.casePublicKey,
-    document: { v: 1, narrative: 'verifier page test', answers: {} },
-    shared: { consent: { storage: true, referral: false, statistics: false, justice: true } },
-  });
   const video = new TextEncoder().encode(`a video of what happened ${'x'.repeat(5000)}`);
-  const encryptor = await createEvidenceEncryptor(blobSource(new Blob([video])), info.casePublicKey, {
-    name: 'témoignage.mp4',
-    type: 'video/mp4',
-  });
-  const uploadUrl = await uploadEvidence({
-    nodeUrl,
-    lookup: report.lookup,
-    encryptor,
-    commitment: evidenceCommitmentOf(await encryptor.metadata()),
-  });
-  const logged = source.node.integrity.log.size;
-  await eventually('a cosigned checkpoint covering the upload', () => {
-    const note = source.node.integrity.federation.publisher.latest();
-    if (!note) return undefined;
-    const { text, signatures } = parseNote(note);
-    return parseCheckpoint(text).size >= logged && signatures.length - 1 >= 2 ? note : undefined;
-  });
-  return uploadUrl.split('/').pop()!;
+  const { id } = await uploadFile(await sendReport(nodeUrl), video, 'témoignage.mp4', 'video/mp4');
+  await cosignedCheckpoint(source, source.node.integrity.log.size, 2);
+  return id;
 }
 
 beforeAll(async () => {
@@ -76,14 +43,14 @@ beforeAll(async () => {
   packageDir = join(work, 'package');
   const passphraseFile = join(work, 'passphrase');
   await writeFile(passphraseFile, `${source.passphrase}\n`);
-  const exported = sink();
+  const exported = capture();
   const code = await exportCommand(
     { data: source.dataDir, evidence, out: packageDir, 'passphrase-file': passphraseFile },
     exported.stream,
   );
   if (code !== 0) throw new Error(`backup export failed: ${exported.text()}`);
 
-  const policy = sink();
+  const policy = capture();
   await federationCommand('policy', [], { data: federation.nodes[1]!.dataDir, quorum: '2' }, policy.stream);
   policyFile = join(work, 'policy.json');
   await writeFile(policyFile, policy.text());

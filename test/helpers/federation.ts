@@ -2,9 +2,11 @@
 // endpoint on loopback, log, witness and data folder, federated through the same
 // invitations the admins exchange (`backup federation invite` / `add`).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../node/src/config/index.ts';
+import { parseCheckpoint, parseNote } from '../../federation/src/note/index.ts';
 import { ownInvitation } from '../../node/src/integrity/index.ts';
 import { createKeyFile } from '../../node/src/keys/index.ts';
 import { type LogFields, type Logger, createLogger } from '../../node/src/log/index.ts';
@@ -89,37 +91,74 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
+/** A report to attach files to, as the app sends one. */
+export async function sendReport(url: string) {
+  const info = await fetchNodeInfo(url);
+  const report = await submitReport({
+    nodeUrl: url,
+    casePublicKey: info.casePublicKey,
+    document: { v: 1, narrative: 'federation test', answers: {} },
+    shared: { consent: { storage: true, referral: false, statistics: false, justice: true } },
+  });
+  return { url, casePublicKey: info.casePublicKey, lookup: report.lookup };
+}
+
+/** One file encrypted, its commitment computed and uploaded with tus, as the app does. */
+export async function uploadFile(
+  report: Awaited<ReturnType<typeof sendReport>>,
+  bytes: Uint8Array<ArrayBuffer>,
+  name: string,
+  type: string,
+): Promise<{ id: string; commitment: Uint8Array }> {
+  const encryptor = await createEvidenceEncryptor(blobSource(new Blob([bytes])), report.casePublicKey, { name, type });
+  const commitment = evidenceCommitmentOf(await encryptor.metadata());
+  const url = await uploadEvidence({
+    nodeUrl: report.url,
+    lookup: report.lookup,
+    encryptor,
+    commitment,
+    retryDelays: [],
+  });
+  return { id: url.split('/').pop()!, commitment };
+}
+
 /**
  * Sends `files` small evidence files to a node the way the app does: reports, then each
  * file encrypted, its commitment computed and uploaded with tus. Resolves with the
  * commitments, in the order sent.
  */
 export async function uploadEvidenceFiles(url: string, files: number, perReport = 50): Promise<Uint8Array[]> {
-  const node = await fetchNodeInfo(url);
   const commitments: Uint8Array[] = [];
   for (let sent = 0; sent < files;) {
-    const report = await submitReport({
-      nodeUrl: url,
-      casePublicKey: node.casePublicKey,
-      document: { v: 1, narrative: 'federation test', answers: {} },
-      shared: { consent: { storage: true, referral: false, statistics: false, justice: false } },
-    });
+    const report = await sendReport(url);
     const batch = Math.min(perReport, files - sent);
     // Five at a time, as several phones would.
     for (let k = 0; k < batch; k += 5) {
       const uploads = Array.from({ length: Math.min(5, batch - k) }, async (_, j) => {
         const bytes = new TextEncoder().encode(`evidence ${sent + k + j} for ${url} ${Math.random()}`);
-        const encryptor = await createEvidenceEncryptor(blobSource(new Blob([bytes])), node.casePublicKey, {
-          name: `photo-${sent + k + j}.jpg`,
-          type: 'image/jpeg',
-        });
-        const commitment = evidenceCommitmentOf(await encryptor.metadata());
-        await uploadEvidence({ nodeUrl: url, lookup: report.lookup, encryptor, commitment, retryDelays: [] });
-        return commitment;
+        return (await uploadFile(report, bytes, `photo-${sent + k + j}.jpg`, 'image/jpeg')).commitment;
       });
       commitments.push(...(await Promise.all(uploads)));
     }
     sent += batch;
   }
   return commitments;
+}
+
+/** Waits for the node's latest checkpoint to cover `size` entries with `cosignatures` lines. */
+export function cosignedCheckpoint(n: TestNode, size: number, cosignatures: number): Promise<string> {
+  return eventually(`a checkpoint of ${size} entries with ${cosignatures} cosignatures`, () => {
+    const note = n.node.integrity.federation.publisher.latest();
+    if (!note) return undefined;
+    const { text, signatures } = parseNote(note);
+    return parseCheckpoint(text).size >= size && signatures.length - 1 >= cosignatures ? note : undefined;
+  });
+}
+
+/** A writable stream for a CLI command's output, and what was written to it. */
+export function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
